@@ -1,0 +1,37 @@
+import type { ContainerRuntimeClient } from "testcontainers";
+
+/** The label every Docker object of a run carries; its value is the run ID. */
+export const RUN_LABEL = "io.kac.run";
+
+export interface RemovedDebris {
+  containers: number;
+  networks: number;
+}
+
+/**
+ * Removes every container (with its anonymous volumes) and network that carries the label. It works
+ * from Docker's own listing rather than from what this process remembers, so it also finds a container
+ * whose creation was still in flight when a signal arrived, and leftovers of a killed run.
+ */
+export async function removeLabelled(client: ContainerRuntimeClient, label: string, value?: string): Promise<RemovedDebris> {
+  const dockerode = client.container.dockerode;
+  const filters = { label: [value === undefined ? label : `${label}=${value}`] };
+  const containers = await dockerode.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)));
+  const networks = await dockerode.listNetworks({ filters });
+  await Promise.all(networks.map((n) => dockerode.getNetwork(n.Id).remove().catch(ignoreGone)));
+  return { containers: containers.length, networks: networks.length };
+}
+
+/** Counts what carries the label, for tests and for `down` to report. */
+export async function countLabelled(client: ContainerRuntimeClient, label: string, value?: string): Promise<RemovedDebris> {
+  const dockerode = client.container.dockerode;
+  const filters = { label: [value === undefined ? label : `${label}=${value}`] };
+  const [containers, networks] = await Promise.all([dockerode.listContainers({ all: true, filters }), dockerode.listNetworks({ filters })]);
+  return { containers: containers.length, networks: networks.length };
+}
+
+// Two cleanups may race for the same object (a signal during a normal stop); "already gone" is success.
+function ignoreGone(error: { statusCode?: number }): void {
+  if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+}

@@ -1,0 +1,43 @@
+import type { StartedNetwork } from "testcontainers";
+import type { Progress } from "../../log/progress.ts";
+import type { ClusterConfig } from "../cluster-config.ts";
+import type { DockerHost } from "../docker-host.ts";
+import type { KubernetesVersion } from "../kubernetes-version.ts";
+import type { StartedKindNode } from "../node-container.ts";
+
+/**
+ * One step of bringing a cluster up, in the manner of kind's create actions: each does one thing to the
+ * shared context and the cluster runs them in order, timing each.
+ */
+export interface Action {
+  name: string;
+  run(context: ClusterContext): Promise<void>;
+}
+
+/** What the actions share. Fields fill in as the pipeline advances; each action states what it needs. */
+export interface ClusterContext {
+  config: ClusterConfig;
+  runId: string;
+  /** Labels on everything the run creates in Docker, so cleanup can find it all by label. */
+  labels: Record<string, string>;
+  host: DockerHost;
+  nodeImage: string;
+  progress: Progress;
+  /** kubeadm's bootstrap token, fresh per run. */
+  token: string;
+  /** Where the exported kubeconfig is written. */
+  kubeconfigPath: string;
+  network?: StartedNetwork;
+  nodes: StartedKindNode[];
+  version?: KubernetesVersion;
+}
+
+export function controlPlane(context: ClusterContext): StartedKindNode {
+  const node = context.nodes.find((n) => n.role === "control-plane");
+  if (!node) throw new Error("the control-plane node has not been started");
+  return node;
+}
+
+export function workers(context: ClusterContext): StartedKindNode[] {
+  return context.nodes.filter((n) => n.role === "worker");
+}

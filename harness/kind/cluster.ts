@@ -1,0 +1,141 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { RUN_LABEL, removeLabelled } from "../cleanup/docker-debris.ts";
+import type { Progress } from "../log/progress.ts";
+import type { Action, ClusterContext } from "./actions/action.ts";
+import { createNetwork } from "./actions/create-network.ts";
+import { exportKubeconfig } from "./actions/export-kubeconfig.ts";
+import { installCni } from "./actions/install-cni.ts";
+import { installStorage } from "./actions/install-storage.ts";
+import { kubeadmInit } from "./actions/kubeadm-init.ts";
+import { kubeadmJoin } from "./actions/kubeadm-join.ts";
+import { startNodes } from "./actions/start-nodes.ts";
+import { waitForReady } from "./actions/wait-for-ready.ts";
+import { writeKubeadmConfig } from "./actions/write-kubeadm-config.ts";
+import type { ClusterConfig } from "./cluster-config.ts";
+import { connectDockerHost, probeDockerHost } from "./docker-host.ts";
+import type { KubernetesVersion } from "./kubernetes-version.ts";
+import { chooseNodeImage } from "./node-image.ts";
+import type { StartedKindNode } from "./node-container.ts";
+
+/** kind's order: nodes, config, init, CNI, storage, join, wait (pkg/cluster/internal/create). */
+const PIPELINE: Action[] = [createNetwork, startNodes, writeKubeadmConfig, kubeadmInit, installCni, installStorage, kubeadmJoin, waitForReady, exportKubeconfig];
+
+export interface KindClusterOptions {
+  config: ClusterConfig;
+  /** Explicit node image (flag or KAC_NODE_IMAGE); otherwise kind's default or its offline build. */
+  nodeImage?: string;
+  /** Directory for the run's files (the kubeconfig). */
+  workDir: string;
+  progress: Progress;
+}
+
+/**
+ * A kind cluster started through Testcontainers. `start()` returns a StartedKindCluster; `teardown()`
+ * removes everything the run created in Docker and is safe to call at any moment, even mid-start.
+ */
+export class KindCluster {
+  readonly runId = `kac-${randomBytes(4).toString("hex")}`;
+  private readonly options: KindClusterOptions;
+  private starting: Promise<unknown> | undefined;
+  private aborted = false;
+
+  constructor(options: KindClusterOptions) {
+    this.options = options;
+  }
+
+  async start(): Promise<StartedKindCluster> {
+    const run = this.pipeline();
+    this.starting = run;
+    return run;
+  }
+
+  private async pipeline(): Promise<StartedKindCluster> {
+    const { config, progress, workDir } = this.options;
+    const labels = { [RUN_LABEL]: this.runId, "io.kac.cluster": config.name };
+    const client = await connectDockerHost();
+    const choice = await chooseNodeImage(client, this.options.nodeImage);
+    progress.info(`node image ${choice.image} (${choice.reason})`);
+    const host = await probeDockerHost(client, choice.image, labels);
+    if (host.runMode === "capabilities") {
+      progress.info("this Docker host refuses --privileged: running nodes with an explicit capability set and the host's cgroup tree");
+    }
+    const context: ClusterContext = {
+      config, runId: this.runId, labels, host, progress,
+      nodeImage: choice.image,
+      token: bootstrapToken(),
+      kubeconfigPath: join(workDir, "kubeconfig"),
+      nodes: [],
+    };
+    const began = Date.now();
+    for (const action of PIPELINE) {
+      if (this.aborted) throw new Error("cluster start was interrupted");
+      await progress.phase(action.name, () => action.run(context));
+    }
+    progress.info(`cluster ${config.name} ready: ${context.nodes.length} nodes Ready ${((Date.now() - began) / 1000).toFixed(1)}s after start`);
+    return new StartedKindCluster(this, context, choice.image, Date.now() - began);
+  }
+
+  /** Removes the run's containers, volumes and network; waits for an interrupted start to settle first. */
+  async teardown(): Promise<void> {
+    this.aborted = true;
+    const client = await connectDockerHost();
+    // Removing the containers first makes a start in progress fail fast instead of running to its end.
+    await removeLabelled(client, RUN_LABEL, this.runId);
+    await this.starting?.catch(() => undefined);
+    // A container whose creation was in flight during the first pass exists now.
+    await removeLabelled(client, RUN_LABEL, this.runId);
+  }
+}
+
+/** A running cluster: how to reach it, and what it is made of. */
+export class StartedKindCluster {
+  private readonly cluster: KindCluster;
+  private readonly context: ClusterContext;
+  readonly nodeImage: string;
+  /** Milliseconds from the first node's creation to every node Ready. */
+  readonly startDurationMs: number;
+
+  constructor(cluster: KindCluster, context: ClusterContext, nodeImage: string, startDurationMs: number) {
+    this.cluster = cluster;
+    this.context = context;
+    this.nodeImage = nodeImage;
+    this.startDurationMs = startDurationMs;
+  }
+
+  get runId(): string {
+    return this.cluster.runId;
+  }
+
+  get name(): string {
+    return this.context.config.name;
+  }
+
+  get kubeconfigPath(): string {
+    return this.context.kubeconfigPath;
+  }
+
+  get contextName(): string {
+    return `kind-${this.context.config.name}`;
+  }
+
+  get nodes(): readonly StartedKindNode[] {
+    return this.context.nodes;
+  }
+
+  get version(): KubernetesVersion {
+    if (!this.context.version) throw new Error("the cluster's version is known once it has started");
+    return this.context.version;
+  }
+
+  teardown(): Promise<void> {
+    return this.cluster.teardown();
+  }
+}
+
+/** kubeadm's bootstrap token format: [a-z0-9]{6}.[a-z0-9]{16}. */
+function bootstrapToken(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const pick = (n: number) => Array.from(randomBytes(n), (b) => alphabet[b % alphabet.length]).join("");
+  return `${pick(6)}.${pick(16)}`;
+}

@@ -1,0 +1,49 @@
+import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
+import { UsageError } from "../errors/usage-error.ts";
+
+/** What a kind node container needs to know about the Docker host it runs on. */
+export interface DockerHost {
+  client: ContainerRuntimeClient;
+  cgroupVersion: 1 | 2;
+  /** "privileged" is kind's own way; "capabilities" is the fallback for hosts that refuse --privileged. */
+  runMode: RunMode;
+}
+
+export type RunMode = "privileged" | "capabilities";
+
+export async function connectDockerHost(): Promise<ContainerRuntimeClient> {
+  try {
+    return await getContainerRuntimeClient();
+  } catch {
+    throw new UsageError(
+      "no Docker engine is reachable",
+      "start Docker (on a fresh machine: bash scripts/prepare-machine.sh) or point DOCKER_HOST at one",
+    );
+  }
+}
+
+/**
+ * Learns the host's cgroup version and whether it grants --privileged. Some hosts (the project's own
+ * CI among them) lack a capability that --privileged asks for, and Docker refuses such a container only
+ * when it starts, so the probe starts a throw-away container from the node image.
+ */
+export async function probeDockerHost(client: ContainerRuntimeClient, image: string, labels: Record<string, string>): Promise<DockerHost> {
+  const info = await client.container.dockerode.info();
+  const cgroupVersion = info.CgroupVersion === "2" ? 2 : 1;
+  const probe = await client.container.create({
+    Image: image,
+    Entrypoint: ["true"],
+    Labels: labels,
+    HostConfig: { Privileged: true },
+  });
+  let runMode: RunMode = "privileged";
+  try {
+    await client.container.start(probe);
+    await probe.wait();
+  } catch {
+    runMode = "capabilities";
+  } finally {
+    await probe.remove({ force: true, v: true });
+  }
+  return { client, cgroupVersion, runMode };
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# all.sh [K8S_VERSION]: build the control-plane binaries and images for K8S_VERSION (default v1.36.1),
+# reusing what the cache already holds, then print how long each step took.
+set -euo pipefail
+here=$(dirname "$0")
+. "$here/lib.sh"
+
+version=${1:-v1.36.1}
+step kubernetes "$here/kubernetes.sh" "$version"
+step etcd "$here/etcd.sh" "$version"
+step coredns "$here/coredns.sh" "$version"
+step pause "$here/pause.sh" "$version"
+step images "$here/control-plane-images.sh" "$version"
+
+printf '%-12s %9s\n' step seconds
+for row in "${STEP_TIMES[@]}"; do printf '%-12s %9s\n' $row; done
+echo "outputs: $CACHE/kubernetes/$version/images.tar ($(cat "$CACHE/kubernetes/$version/images.txt" | wc -l) images)"
