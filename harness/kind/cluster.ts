@@ -115,6 +115,11 @@ export class StartedKindCluster {
     return this.context.kubeconfigPath;
   }
 
+  /** The API server as the host reaches it (the exported kubeconfig's server). */
+  get apiServerUrl(): string {
+    return this.context.apiServerUrl ?? "";
+  }
+
   get contextName(): string {
     return `kind-${this.context.config.name}`;
   }

@@ -13,5 +13,7 @@ step pause "$here/pause.sh" "$version"
 step images "$here/control-plane-images.sh" "$version"
 
 printf '%-12s %9s\n' step seconds
-for row in "${STEP_TIMES[@]}"; do printf '%-12s %9s\n' $row; done
-echo "outputs: $CACHE/kubernetes/$version/images.tar ($(cat "$CACHE/kubernetes/$version/images.txt" | wc -l) images)"
+for row in "${STEP_TIMES[@]}"; do
+  read -r name secs <<<"$row"
+  printf '%-12s %9s\n' "$name" "$secs"
+done

@@ -27,6 +27,8 @@ export interface ClusterContext {
   token: string;
   /** Where the exported kubeconfig is written. */
   kubeconfigPath: string;
+  /** The API server URL in the exported kubeconfig. */
+  apiServerUrl?: string;
   network?: StartedNetwork;
   nodes: StartedKindNode[];
   version?: KubernetesVersion;

@@ -15,6 +15,7 @@ export const exportKubeconfig: Action = {
     const admin = parse(await node.run(["cat", "/etc/kubernetes/admin.conf"]));
     const name = `kind-${context.config.name}`;
     const server = `https://${hostForUrl(context.config.networking.apiServerAddress)}:${node.hostPort(API_SERVER_BIND_PORT)}`;
+    context.apiServerUrl = server;
     const kubeconfig = {
       apiVersion: "v1",
       kind: "Config",

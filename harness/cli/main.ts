@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { countLabelled, RUN_LABEL, removeLabelled } from "../cleanup/docker-debris.ts";
+import { ExitGuard } from "../cleanup/exit-guard.ts";
+import { UsageError } from "../errors/usage-error.ts";
+import { connectDockerHost } from "../kind/docker-host.ts";
+import { Progress } from "../log/progress.ts";
+import { closingLine, type Report } from "../report/model.ts";
+import type { RunContext } from "../run/run-context.ts";
+import { checkSuiteNames, runSuites } from "../run/suite-runner.ts";
+import { connectExistingCluster } from "../target/existing-cluster.ts";
+import { startKindTarget } from "../target/kind-target.ts";
+import type { Target } from "../target/target.ts";
+import { parseCommand, USAGE, type RunOptions } from "./options.ts";
+
+const progress = new Progress();
+const guard = new ExitGuard((line) => progress.info(line));
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseCommand(argv);
+  switch (command.name) {
+    case "help":
+      process.stdout.write(USAGE);
+      return 0;
+    case "down":
+      return down(command.runId);
+    case "run":
+      return run(command.options);
+  }
+}
+
+async function run(options: RunOptions): Promise<number> {
+  checkSuiteNames(options.suites);
+  const startedAt = new Date();
+  const runId = `${startedAt.toISOString().replace(/[:.]/g, "-").slice(0, 19)}-${process.pid}`;
+  const reportRoot = resolve(options.reportDir);
+  const runDir = join(reportRoot, runId);
+  await ensureWritable(reportRoot);
+  guard.install();
+  // Credentials (kubeconfigs) live in a private work directory, never next to the reports.
+  const workDir = await mkdtemp(join(tmpdir(), "kac-run-"));
+  if (!options.keep) guard.add("work directory", () => rm(workDir, { recursive: true, force: true }));
+  try {
+    const { target, kubectl, clusterStartMs, keepNote } = await selectTarget(options, workDir);
+    progress.info(`target: ${target.kind} cluster ${target.server} (context ${target.contextName}, Kubernetes ${target.serverVersion})`);
+    const runContext: RunContext = {
+      runId,
+      startedAt: startedAt.toISOString(),
+      reportDir: runDir,
+      kubeconfigPath: resolve(target.kubeconfigPath),
+      contextName: target.contextName,
+      kubectl,
+      target: {
+        kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
+        ...(target.nodeImage ? { nodeImage: target.nodeImage } : {}),
+        ...(clusterStartMs ? { clusterStartMs } : {}),
+      },
+    };
+    const runFile = join(runDir, "run.json");
+    await mkdir(runDir, { recursive: true });
+    await writeFile(runFile, JSON.stringify(runContext, null, 2));
+    await runSuites(runFile, options.suites, options.grep, (child) => guard.add("suites", async () => void child.kill("SIGTERM")));
+    guard.remove("suites");
+    const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
+    await pointLatest(reportRoot, runId);
+    progress.info(`report: ${join(runDir, "report.html")}`);
+    if (keepNote) process.stderr.write(`${keepNote}\n`);
+    process.stdout.write(`${closingLine(report.summary)}\n`);
+    return report.summary.fail > 0 ? 1 : 0;
+  } finally {
+    await guard.release();
+  }
+}
+
+interface SelectedTarget {
+  target: Target;
+  kubectl: string;
+  clusterStartMs?: number;
+  /** How to reach and remove a cluster kept with --keep. */
+  keepNote?: string;
+}
+
+async function selectTarget(options: RunOptions, workDir: string): Promise<SelectedTarget> {
+  if (!options.kubeconfig) return startKind(options, workDir);
+  // KAC_KUBECTL: a kubectl within one minor version of the cluster, where the one on PATH is not.
+  return { target: await connectExistingCluster(options.kubeconfig, options.context, workDir), kubectl: process.env.KAC_KUBECTL || "kubectl" };
+}
+
+async function startKind(options: RunOptions, workDir: string): Promise<SelectedTarget> {
+  const { target, cluster, kubectl } = await startKindTarget({
+    kindConfigPath: options.kindConfig,
+    nodeImage: options.nodeImage,
+    workDir,
+    progress,
+    onCluster: (c) => guard.add("kind cluster", () => c.teardown()),
+  });
+  let keepNote: string | undefined;
+  if (options.keep) {
+    guard.remove("kind cluster");
+    keepNote = `The cluster stays up (--keep).\n  reach it: kubectl --kubeconfig ${cluster.kubeconfigPath} get nodes\n  remove it: npm run kac -- down --run ${cluster.runId}`;
+  }
+  return { target, kubectl, clusterStartMs: cluster.startDurationMs, keepNote };
+}
+
+/** Removes kind clusters left by --keep: one run's, or every run's. */
+async function down(runId: string | undefined): Promise<number> {
+  const client = await connectDockerHost();
+  const before = await countLabelled(client, RUN_LABEL, runId);
+  await removeLabelled(client, RUN_LABEL, runId);
+  progress.info(`removed ${before.containers} containers and ${before.networks} networks${runId ? ` of run ${runId}` : ""}`);
+  return 0;
+}
+
+async function ensureWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    await writeFile(probe, "");
+    await rm(probe);
+  } catch {
+    throw new UsageError(`report directory ${dir} is not writable`, "pass a writable directory with --report-dir");
+  }
+}
+
+/** reports/latest always names the newest run, so links and scripts need not know run IDs. */
+async function pointLatest(reportRoot: string, runId: string): Promise<void> {
+  const latest = join(reportRoot, "latest");
+  await rm(latest, { force: true, recursive: false });
+  await symlink(runId, latest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    await guard.release();
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.line()}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`internal error: ${(error as Error).stack ?? error}\n`);
+    process.exit(3);
+  },
+);

@@ -1,0 +1,85 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors/usage-error.ts";
+
+export interface RunOptions {
+  kindConfig: string;
+  nodeImage?: string;
+  kubeconfig?: string;
+  context?: string;
+  reportDir: string;
+  keep: boolean;
+  /** Suite names (file names under suites/ without .spec.ts); empty means all. */
+  suites: string[];
+  grep?: string;
+}
+
+export type Command =
+  | { name: "run"; options: RunOptions }
+  | { name: "down"; runId?: string }
+  | { name: "help" };
+
+export const USAGE = `Usage: kube-access-conformance <command> [options]
+
+Commands:
+  run     start a kind cluster (or use --kubeconfig), run the access checks, write the report
+  down    remove clusters left by --keep (all of them, or --run ID)
+
+Options for run:
+  --kind-config PATH   kind cluster config (default: kind-config.yaml)
+  --node-image IMAGE   kind node image (default: $KAC_NODE_IMAGE, else kind's default
+                       kindest/node image, else its offline build kac.local/node)
+  --kubeconfig PATH    check an existing cluster instead of starting one
+  --context NAME       the kubeconfig context to use (default: its current context)
+  --suite NAME         run only this suite (repeatable): kubeconfig, kubectl-proxy, token, ...
+  --grep PATTERN       run only checks whose ID or title matches
+  --report-dir DIR     where reports go (default: reports)
+  --keep               leave the kind cluster running and print how to reach and remove it
+  --help               this text
+`;
+
+/** Parses the command line; anything unknown or malformed is a UsageError naming it. */
+export function parseCommand(argv: string[]): Command {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") return { name: "help" };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        "kind-config": { type: "string" },
+        "node-image": { type: "string" },
+        kubeconfig: { type: "string" },
+        context: { type: "string" },
+        "report-dir": { type: "string" },
+        keep: { type: "boolean" },
+        run: { type: "string" },
+        suite: { type: "string", multiple: true },
+        grep: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, ""), "see kube-access-conformance --help");
+  }
+  const values = parsed.values;
+  if (values.help) return { name: "help" };
+  if (name === "down") return { name: "down", runId: values.run };
+  if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run and down (see --help)");
+  if (values.context && !values.kubeconfig) throw new UsageError("--context needs --kubeconfig", "name the kubeconfig that holds the context");
+  if (values.kubeconfig && values["kind-config"]) throw new UsageError("--kubeconfig and --kind-config exclude each other", "choose an existing cluster or a kind cluster");
+  return {
+    name: "run",
+    options: {
+      kindConfig: values["kind-config"] ?? "kind-config.yaml",
+      nodeImage: values["node-image"] ?? (process.env.KAC_NODE_IMAGE || undefined),
+      kubeconfig: values.kubeconfig,
+      context: values.context,
+      reportDir: values["report-dir"] ?? "reports",
+      keep: values.keep ?? false,
+      suites: values.suite ?? [],
+      grep: values.grep,
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { CATALOG } from "../catalog/catalog.ts";
+import { closingLine, type CheckResult, type Report } from "./model.ts";
+
+const MARK: Record<CheckResult["result"], string> = { pass: "✅ pass", fail: "❌ fail", warn: "⚠️ warn", skip: "⏭️ skip", "n/a": "➖ n/a" };
+
+/** report.md: a summary and one table per catalog section, readable on GitHub. */
+export function renderMarkdown(report: Report): string {
+  const out = [
+    "# kube-access-conformance report",
+    "",
+    `Run \`${report.runId}\`, started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s.`,
+    "",
+    `Target: ${report.target.kind} cluster, context \`${report.target.context}\`, server ${report.target.server}, Kubernetes ${report.target.serverVersion}` +
+      (report.target.nodeImage ? `, node image \`${report.target.nodeImage}\`` : "") +
+      (report.target.clusterStartMs ? `, cluster start ${(report.target.clusterStartMs / 1000).toFixed(1)} s` : "") + ".",
+    "",
+    `**${closingLine(report.summary)}** (${Object.entries(report.summary).map(([k, v]) => `${k} ${v}`).join(", ")})`,
+  ];
+  const sections = [...new Set(CATALOG.map((e) => e.section))];
+  for (const section of sections) {
+    const rows = report.checks.filter((c) => c.section === section);
+    if (rows.length === 0) continue;
+    out.push("", `## ${section}`, "", "| ID | Result | Check | Evidence | Docs |", "|---|---|---|---|---|");
+    for (const check of rows) {
+      const why = [check.reason, check.docDrift ? `**doc drift:** ${check.docDrift}` : undefined].filter(Boolean).join("<br>");
+      const evidence = check.evidence.slice(0, 3).map((e) => `\`${cell(e.request)}\` → ${cell(String(e.status))} (${e.durationMs} ms)`).join("<br>");
+      out.push(`| ${check.id} | ${MARK[check.result]}${why ? `<br>${cell(why)}` : ""} | ${cell(check.title)} | ${evidence} | [${check.doc.anchor || check.doc.page}](${check.doc.url}) |`);
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** Table cells cannot hold pipes or line breaks. */
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+}

@@ -1,0 +1,69 @@
+import type { CatalogEntry } from "../catalog/catalog.ts";
+
+/**
+ * report.json, version 1. Consumers should check `schema` before reading: a new major version may
+ * change any field. Documented field by field in reports/README.md.
+ */
+export const REPORT_SCHEMA = "kube-access-conformance/report@1";
+
+/** The catalog's result vocabulary. */
+export type Outcome = "pass" | "fail" | "warn" | "skip" | "n/a";
+export const OUTCOMES: readonly Outcome[] = ["pass", "fail", "warn", "skip", "n/a"];
+
+/** One observation a check made: what it asked, what came back, how long it took. */
+export interface Evidence {
+  /** The request or command, e.g. "GET https://127.0.0.1:40123/api" or "kubectl version -o json". */
+  request: string;
+  /** HTTP status, exit code, or a word such as "tls-error". */
+  status: string | number;
+  /** A short excerpt of the body or output, secrets redacted. */
+  excerpt: string;
+  durationMs: number;
+  note?: string;
+}
+
+export interface CheckResult {
+  id: string;
+  section: CatalogEntry["section"];
+  title: string;
+  doc: { page: string; anchor: string; url: string };
+  result: Outcome;
+  /** Why the result is not a plain pass (every non-pass has one). */
+  reason?: string;
+  /** The implementation differs from the documentation, and the check follows the implementation. */
+  docDrift?: string;
+  evidence: Evidence[];
+  durationMs: number;
+}
+
+export interface TargetDescription {
+  kind: "kind" | "existing";
+  server: string;
+  context: string;
+  serverVersion: string;
+  nodeImage?: string;
+  /** Time from the first node container to every node Ready, for kind targets. */
+  clusterStartMs?: number;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  runId: string;
+  startedAt: string;
+  durationMs: number;
+  target: TargetDescription;
+  summary: Record<Outcome, number>;
+  checks: CheckResult[];
+}
+
+export function summarize(checks: CheckResult[]): Record<Outcome, number> {
+  const summary = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  for (const check of checks) summary[check.result] += 1;
+  return summary;
+}
+
+/** The plain closing line CI systems read: "N passed, N failed" with the skipped count after. */
+export function closingLine(summary: Record<Outcome, number>): string {
+  const passed = summary.pass + summary.warn + summary["n/a"];
+  return `${passed} passed, ${summary.fail} failed, ${summary.skip} skipped`;
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
+import { loadRunContext } from "../run/run-context.ts";
+import { toCheckResults, type FinishedCheck } from "./check-results.ts";
+import type { Screenshots } from "./html.ts";
+import { REPORT_SCHEMA, summarize, type Evidence, type Report } from "./model.ts";
+import { writeReport } from "./write-report.ts";
+
+/**
+ * Playwright reporter that turns the suites' results into the compatibility report. A check's test
+ * title starts with its catalog ID; its evidence arrives as an "evidence" JSON attachment and its
+ * screenshots as PNG attachments.
+ */
+export default class ComplianceReporter implements Reporter {
+  private readonly finished: FinishedCheck[] = [];
+  private readonly screenshots: Screenshots = new Map();
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const id = test.title.split(" ")[0]!;
+    const evidence: Evidence[] = result.attachments
+      .filter((a) => a.name === "evidence" && a.body)
+      .flatMap((a) => JSON.parse(a.body!.toString("utf8")) as Evidence[]);
+    const shots = result.attachments
+      .filter((a) => a.contentType === "image/png")
+      .map((a) => a.body ?? readFileSync(a.path!));
+    if (shots.length) this.screenshots.set(id, shots);
+    this.finished.push({
+      id,
+      status: result.status,
+      annotations: [...test.annotations, ...result.annotations],
+      evidence,
+      error: result.error?.message?.split("\n").slice(0, 4).join(" ").replace(/\u001b\[[0-9;]*m/g, ""),
+      durationMs: result.duration,
+    });
+  }
+
+  async onEnd(result: FullResult): Promise<void> {
+    const run = loadRunContext();
+    const checks = toCheckResults(this.finished, () =>
+      result.status === "interrupted" ? "not run: the run was interrupted" : "not run: no suite in this selection implements it");
+    const report: Report = {
+      schema: REPORT_SCHEMA,
+      runId: run.runId,
+      startedAt: run.startedAt,
+      durationMs: Date.now() - Date.parse(run.startedAt),
+      target: run.target,
+      summary: summarize(checks),
+      checks,
+    };
+    await writeReport(run.reportDir, report, this.screenshots);
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+}

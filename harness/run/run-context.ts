@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import type { TargetDescription } from "../report/model.ts";
+
+/**
+ * What the CLI hands to the suites and the reporter, which run in Playwright's processes: written to
+ * `run.json` in the run's report directory, whose path travels in KAC_RUN_FILE.
+ */
+export interface RunContext {
+  /** Also the label value (io.kac.run) on everything the suites create in the cluster. */
+  runId: string;
+  startedAt: string;
+  reportDir: string;
+  kubeconfigPath: string;
+  contextName: string;
+  /** A kubectl of the cluster's minor version (the kind node image's own, for kind targets). */
+  kubectl: string;
+  target: TargetDescription;
+}
+
+export const RUN_FILE_VARIABLE = "KAC_RUN_FILE";
+
+export function loadRunContext(): RunContext {
+  const path = process.env[RUN_FILE_VARIABLE];
+  if (!path) throw new Error(`${RUN_FILE_VARIABLE} is not set: run the suites through 'kube-access-conformance run' or 'npm test'`);
+  return JSON.parse(readFileSync(path, "utf8")) as RunContext;
+}

@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { KindCluster, type StartedKindCluster } from "../kind/cluster.ts";
+import { loadClusterConfig } from "../kind/cluster-config.ts";
+import type { Progress } from "../log/progress.ts";
+import type { Target } from "./target.ts";
+
+export interface KindTargetOptions {
+  kindConfigPath: string;
+  nodeImage?: string;
+  /** Private directory for the kubeconfig and the node's kubectl. */
+  workDir: string;
+  progress: Progress;
+  /** Called with the cluster before it starts, so the caller can register its teardown first. */
+  onCluster: (cluster: KindCluster) => void;
+}
+
+/** Starts a kind cluster from kind-config.yaml and describes it as a target. */
+export async function startKindTarget(options: KindTargetOptions): Promise<{ target: Target; cluster: StartedKindCluster; kubectl: string }> {
+  const config = loadClusterConfig(options.kindConfigPath);
+  const cluster = new KindCluster({ config, nodeImage: options.nodeImage, workDir: options.workDir, progress: options.progress });
+  options.onCluster(cluster);
+  const started = await cluster.start();
+  const kubectl = await copyNodeKubectl(started, join(options.workDir, "bin"));
+  const target: Target = {
+    kind: "kind",
+    kubeconfigPath: started.kubeconfigPath,
+    contextName: started.contextName,
+    server: started.apiServerUrl,
+    serverVersion: started.version.text,
+    nodeImage: started.nodeImage,
+  };
+  return { target, cluster: started, kubectl };
+}
+
+/**
+ * The node image carries the kubectl of its own Kubernetes version; `kubectl proxy` checks must use
+ * that one, since kubectl supports only one minor version of skew.
+ */
+async function copyNodeKubectl(cluster: StartedKindCluster, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const archive = await cluster.nodes[0]!.copyArchiveFromContainer("/usr/bin/kubectl");
+  const tar = spawn("tar", ["-x", "-C", dir], { stdio: ["pipe", "ignore", "inherit"] });
+  const exited = new Promise<void>((resolve, reject) => tar.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`tar exited ${code}`)))));
+  await pipeline(archive, tar.stdin);
+  await exited;
+  return join(dir, "kubectl");
+}

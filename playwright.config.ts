@@ -1,0 +1,21 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * The suites run against the target the CLI selected (KAC_RUN_FILE); run them through
+ * `kube-access-conformance run` or `npm test`, not with a bare `playwright test`.
+ */
+export default defineConfig({
+  testDir: "suites",
+  testMatch: "*.spec.ts",
+  // Each suite works in a namespace of its own, so suites may run side by side; checks within a suite
+  // share that namespace's fixtures and run in order.
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  timeout: 120_000,
+  reporter: [["list"], ["./harness/report/playwright-reporter.ts"]],
+  use: {
+    // Debian's Chromium: no browser download is possible on machines without internet.
+    launchOptions: { executablePath: process.env.KAC_CHROMIUM || "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] },
+  },
+});

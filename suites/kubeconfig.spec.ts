@@ -1,0 +1,62 @@
+import { connect, type PeerCertificate } from "node:tls";
+import { clusterAccess } from "./support/cluster-access.ts";
+import { check, expect, test } from "./support/check.ts";
+
+// access-cluster#accessing-for-the-first-time-with-kubectl: the kubeconfig tells kubectl where the
+// cluster is and how to authenticate; these checks read it the way the page shows.
+
+check("KC-01", async ({ kubectl, run }) => {
+  const view = await kubectl.kubectl("config", "view");
+  expect(view.code).toBe(0);
+  expect(view.stdout).toContain(`server: ${run.target.server}`);
+  expect(view.stdout).toMatch(/name: \S+/);
+  // Secret data is shown redacted: the key or token is named, its value is not printed.
+  const raw = await kubectl.kubectl("config", "view", "--raw", "--minify", "-o", "jsonpath={.users[0].user}");
+  const secrets = Object.entries(JSON.parse(raw.stdout || "{}") as Record<string, unknown>)
+    .filter(([key, value]) => /key|token|password|certificate/.test(key) && typeof value === "string" && value.length > 20)
+    .map(([, value]) => value as string);
+  expect(secrets.length, "the user entry carries credentials").toBeGreaterThan(0);
+  for (const secret of secrets) expect(view.stdout, "kubectl config view must not print secret data").not.toContain(secret);
+  expect(view.stdout).toMatch(/REDACTED|DATA\+OMITTED/);
+});
+
+check("KC-02", async ({ kubectl, run }) => {
+  const names = await kubectl.kubectl("config", "view", "-o", "jsonpath={.clusters[*].name}");
+  expect(names.code).toBe(0);
+  const cluster = (await kubectl.kubectl("config", "view", "--minify", "-o", "jsonpath={.clusters[0].name}")).stdout.trim();
+  expect(names.stdout.split(/\s+/)).toContain(cluster);
+  const byName = await kubectl.kubectl("config", "view", "-o", `jsonpath={.clusters[?(@.name=="${cluster}")].cluster.server}`);
+  const minified = await kubectl.kubectl("config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}");
+  expect(byName.stdout.trim()).toBe(run.target.server);
+  expect(minified.stdout.trim()).toBe(run.target.server);
+});
+
+check("KC-03", async ({ run, evidence }) => {
+  const access = await clusterAccess(run);
+  test.skip(access.config.getCurrentCluster()?.skipTLSVerify === true, "the kubeconfig disables TLS verification (insecure-skip-tls-verify)");
+  const host = access.server.hostname.replace(/^\[|\]$/g, "");
+  const began = Date.now();
+  // Node's default verification is the documented one: the chain must end at the kubeconfig's CA and
+  // the certificate must name the host the client dialled (IP SAN for addresses, DNS SAN for names).
+  const certificate = await new Promise<PeerCertificate>((resolve, reject) => {
+    const socket = connect({ host, port: Number(access.server.port || 443), ca: access.tls.ca, servername: /^[\d.:]+$/.test(host) ? undefined : host }, () => {
+      resolve(socket.getPeerCertificate());
+      socket.end();
+    });
+    socket.on("error", reject);
+  });
+  evidence.add({
+    request: `TLS handshake with ${access.server.host}, CA from the kubeconfig`,
+    status: "verified",
+    excerpt: `subject CN=${certificate.subject?.CN}; issuer CN=${certificate.issuer?.CN}; SANs ${certificate.subjectaltname}`,
+    durationMs: Date.now() - began,
+  });
+  expect(certificate.subjectaltname).toContain(host);
+});
+
+check("KC-04", async ({ kubectl, run }) => {
+  const version = await kubectl.kubectl("version", "-o", "json");
+  expect(version.code).toBe(0);
+  const parsed = JSON.parse(version.stdout) as { serverVersion?: { gitVersion?: string } };
+  expect(parsed.serverVersion?.gitVersion).toBe(run.target.serverVersion);
+});

@@ -1,0 +1,52 @@
+import { execFile } from "node:child_process";
+import type { RunContext } from "../../harness/run/run-context.ts";
+import type { EvidenceLog } from "./evidence.ts";
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** How long one kubectl or shell command of a check may take. */
+const COMMAND_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs commands as the documentation's readers would, against the run's kubeconfig and context, and
+ * records each as evidence (command, exit code, output excerpt, time).
+ */
+export class Kubectl {
+  private readonly run: RunContext;
+  private readonly evidence: EvidenceLog;
+
+  constructor(run: RunContext, evidence: EvidenceLog) {
+    this.run = run;
+    this.evidence = evidence;
+  }
+
+  /** The environment under which `kubectl` (no flags) means the target cluster, for documented shell pipelines. */
+  get env(): NodeJS.ProcessEnv {
+    return { ...process.env, KUBECONFIG: this.run.kubeconfigPath, PATH: `${this.run.kubectl.replace(/\/kubectl$/, "")}:${process.env.PATH}` };
+  }
+
+  /** kubectl with the run's kubeconfig and context. */
+  kubectl(...args: string[]): Promise<CommandResult> {
+    return this.command(this.run.kubectl, ["--kubeconfig", this.run.kubeconfigPath, "--context", this.run.contextName, ...args], `kubectl ${args.join(" ")}`);
+  }
+
+  /** A shell pipeline exactly as the documentation writes it, with `kubectl` bound to the target. */
+  shell(script: string): Promise<CommandResult> {
+    return this.command("/bin/sh", ["-c", script], script);
+  }
+
+  private command(file: string, args: string[], shown: string): Promise<CommandResult> {
+    const began = Date.now();
+    return new Promise((resolve) => {
+      execFile(file, args, { env: this.env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        this.evidence.add({ request: shown, status: code, excerpt: stdout || stderr, durationMs: Date.now() - began });
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+}
