@@ -1,8 +1,5 @@
 import type { ContainerRuntimeClient } from "testcontainers";
 
-/** The label every Docker object of a run carries; its value is the run ID. */
-export const RUN_LABEL = "io.kac.run";
-
 export interface RemovedDebris {
   containers: number;
   networks: number;

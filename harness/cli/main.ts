@@ -1,8 +1,9 @@
 #!/usr/bin/env node
+import { RUN_LABEL } from "../run/labels.ts";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { countLabelled, RUN_LABEL, removeLabelled } from "../cleanup/docker-debris.ts";
+import { countLabelled, removeLabelled } from "../cleanup/docker-debris.ts";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { UsageError } from "../errors/usage-error.ts";
 import { connectDockerHost } from "../kind/docker-host.ts";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { RUN_LABEL } from "../run/labels.ts";
 import { join } from "node:path";
-import { RUN_LABEL, removeLabelled } from "../cleanup/docker-debris.ts";
+import { removeLabelled } from "../cleanup/docker-debris.ts";
 import type { Progress } from "../log/progress.ts";
 import type { Action, ClusterContext } from "./actions/action.ts";
 import { createNetwork } from "./actions/create-network.ts";

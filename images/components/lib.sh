@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the image build scripts. Sourced, never run.
 
 # Build outputs live outside the checkout so every worktree and CI run shares them.

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { dirname } from "node:path";
 import type { RunContext } from "../../harness/run/run-context.ts";
 import type { EvidenceLog } from "./evidence.ts";
 
@@ -18,20 +19,23 @@ const COMMAND_TIMEOUT_MS = 60_000;
 export class Kubectl {
   private readonly run: RunContext;
   private readonly evidence: EvidenceLog;
+  private readonly kubeconfig: string;
 
-  constructor(run: RunContext, evidence: EvidenceLog) {
+  /** `kubeconfig` defaults to the run's; a suite may pass a copy whose context names its namespace. */
+  constructor(run: RunContext, evidence: EvidenceLog, kubeconfig = run.kubeconfigPath) {
     this.run = run;
     this.evidence = evidence;
+    this.kubeconfig = kubeconfig;
   }
 
   /** The environment under which `kubectl` (no flags) means the target cluster, for documented shell pipelines. */
   get env(): NodeJS.ProcessEnv {
-    return { ...process.env, KUBECONFIG: this.run.kubeconfigPath, PATH: `${this.run.kubectl.replace(/\/kubectl$/, "")}:${process.env.PATH}` };
+    return { ...process.env, KUBECONFIG: this.kubeconfig, PATH: `${dirname(this.run.kubectl)}:${process.env.PATH}` };
   }
 
-  /** kubectl with the run's kubeconfig and context. */
+  /** kubectl with the kubeconfig's current context (the run's context). */
   kubectl(...args: string[]): Promise<CommandResult> {
-    return this.command(this.run.kubectl, ["--kubeconfig", this.run.kubeconfigPath, "--context", this.run.contextName, ...args], `kubectl ${args.join(" ")}`);
+    return this.command(this.run.kubectl, ["--kubeconfig", this.kubeconfig, ...args], `kubectl ${args.join(" ")}`);
   }
 
   /** A shell pipeline exactly as the documentation writes it, with `kubectl` bound to the target. */
@@ -39,7 +43,8 @@ export class Kubectl {
     return this.command("/bin/sh", ["-c", script], script);
   }
 
-  private command(file: string, args: string[], shown: string): Promise<CommandResult> {
+  /** Any command, shown in the evidence as `shown` (the form a reader of the documentation would type). */
+  command(file: string, args: string[], shown: string): Promise<CommandResult> {
     const began = Date.now();
     return new Promise((resolve) => {
       execFile(file, args, { env: this.env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {

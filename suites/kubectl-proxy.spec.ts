@@ -1,0 +1,231 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { Agent, request } from "undici";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { parse, stringify } from "yaml";
+import { clusterAccess } from "./support/cluster-access.ts";
+import { check, expect, test } from "./support/check.ts";
+import { freePort, hasIpv6Loopback } from "./support/free-port.ts";
+import { http, tlsAgent } from "./support/http.ts";
+import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { createNamespace, deleteNamespace } from "./support/namespace.ts";
+import type { EvidenceLog } from "./support/evidence.ts";
+import type { RunContext } from "../harness/run/run-context.ts";
+
+// access-cluster#using-kubectl-proxy: kubectl proxy finds the API server, authenticates with the
+// kubeconfig's credentials and serves the API on a local address with no credentials of its own.
+
+async function withProxy(run: RunContext, evidence: EvidenceLog, args: string[], body: (proxy: KubectlProxy) => Promise<void>, kubeconfig?: string): Promise<void> {
+  const proxy = await KubectlProxy.start(run, evidence, args, kubeconfig);
+  try {
+    await body(proxy);
+  } finally {
+    await proxy.stop();
+  }
+}
+
+function expectApiVersions(body: string): void {
+  const api = JSON.parse(body) as { kind: string; versions: string[]; serverAddressByClientCIDRs?: unknown[] };
+  expect(api.kind).toBe("APIVersions");
+  expect(api.versions).toContain("v1");
+  expect(api.serverAddressByClientCIDRs).toBeDefined();
+}
+
+check("KP-01", async ({ run, evidence }) => {
+  await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+    expect(proxy.banner).toMatch(/^Starting to serve on 127\.0\.0\.1:\d+$/);
+    const answer = await http(evidence, `http://localhost:${proxy.port}/api/`);
+    expect(answer.status).toBe(200);
+    expectApiVersions(answer.body);
+  });
+});
+
+check("KP-02", async ({ run, evidence }) => {
+  const port = await freePort();
+  await withProxy(run, evidence, [`--port=${port}`], async (proxy) => {
+    expect(proxy.banner).toBe(`Starting to serve on 127.0.0.1:${port}`);
+    const answer = await http(evidence, `http://localhost:${port}/api/`);
+    expect(answer.status).toBe(200);
+    expectApiVersions(answer.body);
+  });
+});
+
+check("KP-03", async ({ run, evidence }) => {
+  test.skip(!(await hasIpv6Loopback()), "this host has no IPv6 loopback (::1)");
+  await withProxy(run, evidence, ["--address=::1", "--port=0"], async (proxy) => {
+    const answer = await http(evidence, `http://[::1]:${proxy.port}/api/`);
+    expect(answer.status).toBe(200);
+    expectApiVersions(answer.body);
+  });
+});
+
+check("KP-04", async ({ run, evidence }) => {
+  const access = await clusterAccess(run);
+  await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+    const viaProxy = await http(evidence, `${proxy.url}/api/`);
+    expect(viaProxy.status).toBe(200);
+  });
+  // The same request straight to the API server, trusting its CA but presenting nothing.
+  const direct = await http(evidence, `${access.server.origin}/api/`, { dispatcher: tlsAgent({ ca: access.tls.ca }) });
+  expect([401, 403]).toContain(direct.status);
+});
+
+check("KP-05", async ({ run, evidence }) => {
+  // A TLS endpoint with a certificate of its own making, not signed by the kubeconfig's CA.
+  const dir = await mkdtemp(join(tmpdir(), "kac-mitm-"));
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    const impostor = createServer({ key: await readFile(join(dir, "key.pem")), cert: await readFile(join(dir, "cert.pem")) }, (_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"kind":"APIVersions","versions":["v1"],"impostor":"IMPOSTOR-DATA"}');
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
+    const port = (impostor.address() as { port: number }).port;
+    // The user's kubeconfig, pointed at the impostor: same CA, same credentials.
+    const kubeconfig = parse(await readFile(run.kubeconfigPath, "utf8"));
+    for (const cluster of kubeconfig.clusters) cluster.cluster.server = `https://127.0.0.1:${port}`;
+    const redirected = join(dir, "kubeconfig");
+    await writeFile(redirected, stringify(kubeconfig), { mode: 0o600 });
+    try {
+      await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+        const answer = await http(evidence, `${proxy.url}/api/`);
+        expect(answer.status).toBeGreaterThanOrEqual(500);
+        expect(answer.body).not.toContain("IMPOSTOR-DATA");
+      }, redirected);
+    } finally {
+      impostor.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+check("KP-06", async ({ run, evidence }) => {
+  await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+    for (const verb of ["exec", "attach"]) {
+      const answer = await http(evidence, `${proxy.url}/api/v1/namespaces/default/pods/any/${verb}?command=true`, { method: "POST" });
+      expect(answer.status).toBe(403);
+      expect(answer.body.trim()).toBe("Forbidden");
+    }
+  });
+});
+
+check("KP-07", async ({ run, evidence }) => {
+  await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+    const evil = await http(evidence, `${proxy.url}/api/`, { headers: { host: `evil.example:${proxy.port}` } });
+    expect(evil.status).toBe(403);
+    for (const host of ["localhost", "127.0.0.1", "[::1]"]) {
+      const answer = await http(evidence, `${proxy.url}/api/`, { headers: { host: `${host}:${proxy.port}` } });
+      expect(answer.status, `Host: ${host}`).toBe(200);
+    }
+  });
+});
+
+check("KP-08", async ({ run, evidence }) => {
+  const dir = await mkdtemp(join(tmpdir(), "kac-sock-"));
+  const socket = join(dir, "proxy.sock");
+  try {
+    await withProxy(run, evidence, [`--unix-socket=${socket}`], async () => {
+      const answer = await http(evidence, "http://localhost/api/", { dispatcher: new Agent({ connect: { socketPath: socket } }), shownAs: `unix:${socket} /api/` });
+      expect(answer.status).toBe(200);
+      expectApiVersions(answer.body);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+check("KP-09", async ({ run, evidence }) => {
+  await withProxy(run, evidence, ["--port=0", "--api-prefix=/k8s-api/"], async (proxy) => {
+    const inside = await http(evidence, `${proxy.url}/k8s-api/api/`);
+    expect(inside.status).toBe(200);
+    expectApiVersions(inside.body);
+    const outside = await http(evidence, `${proxy.url}/api/`);
+    expect(outside.status).toBe(404);
+  });
+});
+
+check("KP-10", async ({ run, evidence }) => {
+  const dir = await mkdtemp(join(tmpdir(), "kac-www-"));
+  try {
+    await writeFile(join(dir, "index.html"), "<!doctype html><title>kac static</title><p>KAC-STATIC-PAGE</p>");
+    await withProxy(run, evidence, ["--port=0", `--www=${dir}`], async (proxy) => {
+      const page = await http(evidence, `${proxy.url}/static/index.html`);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain("KAC-STATIC-PAGE");
+      const api = await http(evidence, `${proxy.url}/api/`);
+      expect(api.status).toBe(200);
+      expectApiVersions(api.body);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+check("KP-11", async ({ run, evidence }) => {
+  await withProxy(run, evidence, ["--port=0", "--reject-methods=^POST$"], async (proxy) => {
+    const post = await http(evidence, `${proxy.url}/api/v1/namespaces/default/configmaps`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(post.status).toBe(403);
+    const get = await http(evidence, `${proxy.url}/api/`);
+    expect(get.status).toBe(200);
+  });
+});
+
+test.describe("streaming", () => {
+  let namespace: string;
+  let pod: string;
+
+  test.beforeAll(async ({ run }) => {
+    const access = await clusterAccess(run);
+    namespace = await createNamespace(access.config, run, "kubectl-proxy");
+    const api = access.config.makeApiClient(CoreV1Api);
+    // The sandbox ("pause") image is on every node of every cluster; its binary prints its version
+    // with -v, which is all an exec needs to prove the upgrade went through.
+    const nodes = await api.listNode();
+    const pause = nodes.items.flatMap((n) => n.status?.images ?? []).flatMap((i) => i.names ?? []).find((n) => /\/pause:[^@]+$/.test(n));
+    if (!pause) throw new Error("no pause image is listed on any node");
+    pod = "kac-pause";
+    await api.createNamespacedPod({ namespace, body: {
+      metadata: { name: pod },
+      spec: { containers: [{ name: "pause", image: pause, imagePullPolicy: "IfNotPresent" }], terminationGracePeriodSeconds: 0 },
+    } });
+    const deadline = Date.now() + 90_000;
+    while ((await api.readNamespacedPod({ name: pod, namespace })).status?.phase !== "Running") {
+      if (Date.now() > deadline) throw new Error(`pod ${namespace}/${pod} not Running after 90s`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+
+  test.afterAll(async ({ run }) => {
+    if (namespace) await deleteNamespace((await clusterAccess(run)).config, namespace);
+  });
+
+  check("KP-12", async ({ run, evidence, kubectl }) => {
+    await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+      // A watch: the proxy must stream events as they happen, not buffer the response.
+      const controller = new AbortController();
+      const began = Date.now();
+      const watch = await request(`${proxy.url}/api/v1/namespaces/${namespace}/configmaps?watch=1`, { signal: controller.signal });
+      expect(watch.statusCode).toBe(200);
+      const created = kubectl.kubectl("create", "configmap", "kac-watch-probe", "-n", namespace, "--from-literal=k=v");
+      let seen = "";
+      for await (const chunk of watch.body) {
+        seen += chunk.toString();
+        if (seen.includes('"kac-watch-probe"')) break;
+      }
+      controller.abort();
+      await created;
+      evidence.add({ request: `GET ${proxy.url}/api/v1/namespaces/${namespace}/configmaps?watch=1`, status: 200, excerpt: seen.split("\n")[0]!, durationMs: Date.now() - began });
+      expect(seen).toContain('"type":"ADDED"');
+    });
+    await withProxy(run, evidence, ["--port=0", "--disable-filter=true"], async (proxy) => {
+      const exec = await kubectl.command(run.kubectl, ["--kubeconfig=/dev/null", "--server", proxy.url, "exec", "-n", namespace, pod, "--", "/pause", "-v"], `kubectl --kubeconfig=/dev/null --server ${proxy.url} exec -n ${namespace} ${pod} -- /pause -v`);
+      expect(exec.code, exec.stderr).toBe(0);
+      expect(exec.stdout).toContain("pause");
+    });
+  });
+});

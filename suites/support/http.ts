@@ -1,0 +1,51 @@
+import { Agent, request, type Dispatcher } from "undici";
+import type { EvidenceLog } from "./evidence.ts";
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  durationMs: number;
+}
+
+export interface HttpOptions {
+  method?: Dispatcher.HttpMethod;
+  headers?: Record<string, string>;
+  body?: string;
+  /** An agent with TLS material, a Unix socket, or both. */
+  dispatcher?: Dispatcher;
+  /** What the evidence shows instead of the URL (e.g. the socket path). */
+  shownAs?: string;
+}
+
+/**
+ * One HTTP request with undici, recorded as evidence: method and URL, status, body excerpt, time.
+ * Redirects are not followed: where a path redirects is itself what some checks assert.
+ */
+export async function http(evidence: EvidenceLog, url: string, options: HttpOptions = {}): Promise<HttpAnswer> {
+  const method = options.method ?? "GET";
+  const began = Date.now();
+  const response = await request(url, {
+    method,
+    headers: options.headers,
+    body: options.body,
+    dispatcher: options.dispatcher,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  });
+  const body = await response.body.text();
+  const answer = { status: response.statusCode, headers: response.headers, body, durationMs: Date.now() - began };
+  evidence.add({ request: `${method} ${options.shownAs ?? url}${headerNote(options.headers)}`, status: answer.status, excerpt: body, durationMs: answer.durationMs });
+  return answer;
+}
+
+/** Request headers worth showing in evidence (the Authorization value is redacted downstream). */
+function headerNote(headers: Record<string, string> | undefined): string {
+  const shown = Object.entries(headers ?? {}).filter(([name]) => /^(host|authorization|accept|content-type)$/i.test(name));
+  return shown.length ? ` [${shown.map(([n, v]) => `${n}: ${v}`).join("; ")}]` : "";
+}
+
+/** An agent that trusts only the given CA (and presents a client certificate when given one). */
+export function tlsAgent(tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized?: boolean }): Agent {
+  return new Agent({ connect: { ...tls } });
+}

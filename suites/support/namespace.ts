@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestType } from "@playwright/test";
+import { CoreV1Api, KubeConfig, type V1Namespace } from "@kubernetes/client-node";
+import { namespacedKubeconfig } from "./namespaced-kubeconfig.ts";
+import { labelValue, RUN_LABEL } from "../../harness/run/labels.ts";
+import type { RunContext } from "../../harness/run/run-context.ts";
+
+/** How long a namespace may take to go away (its pods terminating). */
+const DELETE_TIMEOUT_MS = 120_000;
+
+/** A namespace of the suite's own for one run, named and labelled after the run. */
+export function namespaceName(run: RunContext, suite: string): string {
+  const suffix = run.runId.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(-12);
+  return `kac-${suite}-${suffix}`.slice(0, 63);
+}
+
+export async function createNamespace(config: KubeConfig, run: RunContext, suite: string): Promise<string> {
+  const name = namespaceName(run, suite);
+  const body: V1Namespace = { metadata: { name, labels: { [RUN_LABEL]: labelValue(run.runId), "io.kac.suite": suite } } };
+  await config.makeApiClient(CoreV1Api).createNamespace({ body });
+  return name;
+}
+
+/** Deletes the namespace and waits, bounded, until it is gone, so a run leaves nothing behind. */
+export async function deleteNamespace(config: KubeConfig, name: string): Promise<void> {
+  const api = config.makeApiClient(CoreV1Api);
+  await api.deleteNamespace({ name }).catch(ignoreNotFound);
+  const deadline = Date.now() + DELETE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const still = await api.readNamespace({ name }).then(() => true, (error) => (ignoreNotFound(error), false));
+    if (!still) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`namespace ${name} still exists ${DELETE_TIMEOUT_MS / 1000}s after deletion`);
+}
+
+function ignoreNotFound(error: { code?: number }): void {
+  if (error.code !== 404) throw error;
+}
+
+/** A suite's namespace and the kubeconfig copy that works in it; filled in by beforeAll. */
+export interface SuiteNamespace {
+  name: string;
+  kubeconfig: string;
+  config: KubeConfig;
+  /** A private scratch directory of the suite (removed with the namespace). */
+  dir: string;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that create the suite's namespace (and a kubeconfig copy whose
+ * context points at it) and delete it afterwards, waiting until it is gone.
+ */
+export function useSuiteNamespace(test: TestType<{}, { run: RunContext }>, suite: string): SuiteNamespace {
+  const state = {} as SuiteNamespace;
+  test.beforeAll(async ({ run }) => {
+    state.config = new KubeConfig();
+    state.config.loadFromFile(run.kubeconfigPath);
+    state.name = await createNamespace(state.config, run, suite);
+    state.dir = await mkdtemp(join(tmpdir(), `kac-${suite}-`));
+    state.kubeconfig = await namespacedKubeconfig(run, state.name, state.dir);
+  });
+  test.afterAll(async () => {
+    if (state.name) await deleteNamespace(state.config, state.name);
+    if (state.dir) await rm(state.dir, { recursive: true, force: true });
+  });
+  return state;
+}

@@ -1,0 +1,153 @@
+import { execFileSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { clusterAccess } from "./support/cluster-access.ts";
+import { check, expect, test } from "./support/check.ts";
+import { Kubectl } from "./support/kubectl.ts";
+import { useSuiteNamespace } from "./support/namespace.ts";
+
+// access-cluster#without-kubectl-proxy: a bearer token sent straight to the API server. The commands
+// are the page's own, run verbatim in the suite's namespace (its kubeconfig's context names it).
+
+test.describe.configure({ mode: "serial" });
+const ns = useSuiteNamespace(test, "token");
+
+/** The documented Secret that asks the token controller for a token of the default ServiceAccount. */
+const CREATE_SECRET = `kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Secret
+metadata:
+  name: default-token
+  annotations:
+    kubernetes.io/service-account.name: default
+type: kubernetes.io/service-account-token
+EOF`;
+
+/** The documented wait loop, bounded: the page's loop would spin forever on a cluster without the controller. */
+const WAIT_FOR_TOKEN = `timeout 60 sh -c 'while ! kubectl describe secret default-token | grep -E "^token" >/dev/null; do
+  echo "waiting for token..." >&2
+  sleep 1
+done'`;
+
+const APISERVER_GREP = `APISERVER=$(kubectl config view --minify | grep server | cut -f 2- -d ":" | tr -d " ")`;
+const APISERVER_JSONPATH = `APISERVER=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')`;
+const TOKEN_GREP = `TOKEN=$(kubectl describe secret default-token | grep -E '^token' | cut -f2 -d':' | tr -d " ")`;
+const TOKEN_JSONPATH = `TOKEN=$(kubectl get secret default-token -o jsonpath='{.data.token}' | base64 --decode)`;
+
+/** curl's -w output: the status code on a line of its own after the body. */
+const STATUS = `-w '\\nHTTP %{http_code}\\n'`;
+
+function httpStatus(output: string): number {
+  return Number(/HTTP (\d{3})\s*$/.exec(output)?.[1] ?? 0);
+}
+
+function body(output: string): string {
+  return output.replace(/\nHTTP \d{3}\s*$/, "");
+}
+
+check("TK-01", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  expect((await kubectl.shell(CREATE_SECRET)).code).toBe(0);
+  const wait = await kubectl.shell(WAIT_FOR_TOKEN);
+  expect(wait.code, "the token controller filled in data.token within 60 s").toBe(0);
+  const type = await kubectl.kubectl("get", "secret", "default-token", "-o", "jsonpath={.type} {.metadata.annotations.kubernetes\\.io/service-account\\.name} {.data.token}");
+  const [secretType, account, token] = type.stdout.split(" ");
+  expect(secretType).toBe("kubernetes.io/service-account-token");
+  expect(account).toBe("default");
+  expect(token?.length ?? 0).toBeGreaterThan(100);
+});
+
+check("TK-02", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  const both = await kubectl.shell(`${APISERVER_GREP}\nA=$APISERVER\n${APISERVER_JSONPATH}\necho "$A"; echo "$APISERVER"`);
+  const [grepped, jsonpath] = both.stdout.trim().split("\n");
+  expect(grepped).toBe(run.target.server);
+  expect(jsonpath).toBe(run.target.server);
+});
+
+check("TK-03", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  // Compared inside the shell: the tokens themselves never reach the report.
+  const compared = await kubectl.shell(`${TOKEN_GREP}\nT1=$TOKEN\n${TOKEN_JSONPATH}\n[ -n "$T1" ] && [ "$T1" = "$TOKEN" ] && echo "same token, $(printf %s "$TOKEN" | wc -c) characters"`);
+  expect(compared.code, compared.stderr).toBe(0);
+  expect(compared.stdout).toMatch(/^same token, \d{3,} characters/);
+});
+
+check("TK-04", async ({ run, evidence, verdict }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  const answer = await kubectl.shell(`${APISERVER_JSONPATH}\n${TOKEN_JSONPATH}\ncurl -sS ${STATUS} $APISERVER/api --header "Authorization: Bearer $TOKEN" --insecure`);
+  expect(httpStatus(answer.stdout)).toBe(200);
+  expect(JSON.parse(body(answer.stdout)).kind).toBe("APIVersions");
+  verdict.warn("works, but --insecure skips server verification: this path is open to a man in the middle");
+});
+
+check("TK-05", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  const access = await clusterAccess(run);
+  test.skip(!access.tls.ca, "the kubeconfig names no cluster CA (the server's certificate is publicly trusted)");
+  const caFile = join(ns.dir, "ca.crt");
+  await writeFile(caFile, access.tls.ca!);
+  const wrongCa = join(ns.dir, "wrong-ca.crt");
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=not-the-cluster-ca",
+    "-keyout", join(ns.dir, "wrong-ca.key"), "-out", wrongCa], { stdio: "ignore" });
+  const trusted = await kubectl.shell(`${APISERVER_JSONPATH}\n${TOKEN_JSONPATH}\ncurl -sS ${STATUS} --cacert ${caFile} $APISERVER/api --header "Authorization: Bearer $TOKEN"`);
+  expect(httpStatus(trusted.stdout)).toBe(200);
+  const wrong = await kubectl.shell(`${APISERVER_JSONPATH}\n${TOKEN_JSONPATH}\ncurl -sS ${STATUS} --cacert ${wrongCa} $APISERVER/api --header "Authorization: Bearer $TOKEN"`);
+  // curl exits 60 when the peer's certificate cannot be verified with the given CA.
+  expect(wrong.code).toBe(60);
+  expect(wrong.stdout).not.toContain("APIVersions");
+});
+
+check("TK-06", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  const answer = await kubectl.shell(`${APISERVER_JSONPATH}\nTOKEN=$(kubectl create token default)\ncurl -sS ${STATUS} $APISERVER/api --header "Authorization: Bearer $TOKEN" --insecure`);
+  expect(httpStatus(answer.stdout)).toBe(200);
+  expect(JSON.parse(body(answer.stdout)).kind).toBe("APIVersions");
+});
+
+check("TK-07", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  const api = await kubectl.shell(`${APISERVER_JSONPATH}\ncurl -sS ${STATUS} $APISERVER/api --insecure`);
+  expect([401, 403]).toContain(httpStatus(api.stdout));
+  expect(JSON.parse(body(api.stdout)).kind).toBe("Status");
+  // Recorded, not judged: "some clusters need no authentication" for these.
+  for (const path of ["/version", "/healthz"]) {
+    const answer = await kubectl.shell(`${APISERVER_JSONPATH}\ncurl -sS ${STATUS} $APISERVER${path} --insecure`);
+    expect(httpStatus(answer.stdout)).toBeGreaterThan(0);
+  }
+});
+
+check("TK-08", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  for (const token of ["not-a-token", "eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl"]) {
+    const answer = await kubectl.shell(`${APISERVER_JSONPATH}\ncurl -sS ${STATUS} $APISERVER/api --header "Authorization: Bearer ${token}" --insecure`);
+    expect(httpStatus(answer.stdout)).toBe(401);
+    const status = JSON.parse(body(answer.stdout));
+    expect(status.kind).toBe("Status");
+    expect(status.reason).toBe("Unauthorized");
+  }
+});
+
+check("TK-09", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  expect((await kubectl.kubectl("create", "serviceaccount", "kac-no-rbac")).code).toBe(0);
+  const prefix = `${APISERVER_JSONPATH}\nTOKEN=$(kubectl create token kac-no-rbac)\n`;
+  const discovery = await kubectl.shell(`${prefix}curl -sS ${STATUS} $APISERVER/api --header "Authorization: Bearer $TOKEN" --insecure`);
+  expect(httpStatus(discovery.stdout)).toBe(200);
+  const pods = await kubectl.shell(`${prefix}curl -sS ${STATUS} $APISERVER/api/v1/namespaces/kube-system/pods --header "Authorization: Bearer $TOKEN" --insecure`);
+  expect(httpStatus(pods.stdout)).toBe(403);
+  expect(JSON.parse(body(pods.stdout)).reason).toBe("Forbidden");
+});
+
+check("TK-10", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  // The token stays in a file of the suite's private directory, never in the output.
+  const tokenFile = join(ns.dir, "revoked.token");
+  const saved = await kubectl.shell(`${TOKEN_JSONPATH}\nprintf %s "$TOKEN" > ${tokenFile}`);
+  expect(saved.code).toBe(0);
+  const request = `${APISERVER_JSONPATH}\ncurl -sS ${STATUS} $APISERVER/api --header "Authorization: Bearer $(cat ${tokenFile})" --insecure`;
+  expect(httpStatus((await kubectl.shell(request)).stdout)).toBe(200);
+  expect((await kubectl.kubectl("delete", "secret", "default-token")).code).toBe(0);
+  // The authenticator looks the Secret up (through a cache); poll, bounded, for the revocation.
+  await expect.poll(async () => httpStatus((await kubectl.shell(request)).stdout), { timeout: 30_000 }).toBe(401);
+});

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { RUN_LABEL } from "../../harness/run/labels.ts";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { countLabelled } from "../../harness/cleanup/docker-debris.ts";
+import { KindCluster, type StartedKindCluster } from "../../harness/kind/cluster.ts";
+import { loadClusterConfig } from "../../harness/kind/cluster-config.ts";
+import { connectDockerHost } from "../../harness/kind/docker-host.ts";
+import { Progress } from "../../harness/log/progress.ts";
+import { PROJECT_ROOT, startCli } from "../support/cli.ts";
+
+const run = promisify(execFile);
+
+describe("a kind cluster from kind-config.yaml, through Testcontainers", () => {
+  let workDir: string;
+  let cluster: KindCluster;
+  let started: StartedKindCluster;
+
+  before(async () => {
+    workDir = await mkdtemp(join(tmpdir(), "kac-test-"));
+    cluster = new KindCluster({
+      config: loadClusterConfig(join(PROJECT_ROOT, "kind-config.yaml")),
+      nodeImage: process.env.KAC_NODE_IMAGE,
+      workDir,
+      progress: new Progress(),
+    });
+    started = await cluster.start();
+  });
+
+  after(async () => {
+    await cluster.teardown();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  test("every node of the config is Ready, as the API reports through the exported kubeconfig", async () => {
+    const config = new KubeConfig();
+    config.loadFromFile(started.kubeconfigPath);
+    const nodes = await config.makeApiClient(CoreV1Api).listNode();
+    const ready = nodes.items.map((n) => [n.metadata!.name, n.status!.conditions!.find((c) => c.type === "Ready")!.status]);
+    assert.deepEqual(ready.sort(), [["kac-control-plane", "True"], ["kac-worker", "True"], ["kac-worker2", "True"]]);
+    // The workers are not control-plane hosts: ordinary pods are kept off the control plane.
+    const controlPlane = nodes.items.find((n) => n.metadata!.name === "kac-control-plane")!;
+    assert.ok(controlPlane.spec!.taints?.some((t) => t.key === "node-role.kubernetes.io/control-plane" && t.effect === "NoSchedule"));
+  });
+
+  test("kubectl get --raw /api works through the exported kubeconfig with TLS verification on", async () => {
+    const { stdout } = await run("kubectl", ["--kubeconfig", started.kubeconfigPath, "get", "--raw", "/api"]);
+    const api = JSON.parse(stdout);
+    assert.equal(api.kind, "APIVersions");
+    assert.deepEqual(api.versions, ["v1"]);
+    const kubeconfig = new KubeConfig();
+    kubeconfig.loadFromFile(started.kubeconfigPath);
+    const cluster = kubeconfig.getCurrentCluster()!;
+    assert.equal(cluster.skipTLSVerify, false);
+    assert.ok(cluster.caData, "the kubeconfig carries the cluster CA");
+    assert.match(cluster.server, /^https:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  test("teardown leaves no container, volume or network of the run", async () => {
+    const client = await connectDockerHost();
+    const ids = (await client.container.dockerode.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${cluster.runId}`] } })).map((c) => c.Id);
+    assert.equal(ids.length, 3);
+    const volumes = new Set((await Promise.all(ids.map((id) => client.container.dockerode.getContainer(id).inspect())))
+      .flatMap((c) => c.Mounts.filter((m) => m.Type === "volume").map((m) => m.Name!)));
+    await cluster.teardown();
+    assert.deepEqual(await countLabelled(client, RUN_LABEL, cluster.runId), { containers: 0, networks: 0 });
+    const remaining = (await client.container.dockerode.listVolumes()).Volumes?.filter((v) => volumes.has(v.Name)) ?? [];
+    assert.deepEqual(remaining, [], "the nodes' /var volumes are removed with them");
+  });
+});
+
+test("SIGINT in the middle of a cluster start removes everything that start created", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kac-sigint-"));
+  const name = `sigint${process.pid}`;
+  const config = join(dir, "kind.yaml");
+  await writeFile(config, `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: ${name}\nnodes: [{ role: control-plane }, { role: worker }]\n`);
+  const client = await connectDockerHost();
+  const cli = startCli(["run", "--kind-config", config, "--report-dir", join(dir, "reports")]);
+  try {
+    // Interrupt once the node containers exist: the start is then well under way but far from done.
+    const deadline = Date.now() + 120_000;
+    while ((await countLabelled(client, "io.kac.cluster", name)).containers < 2) {
+      assert.ok(Date.now() < deadline, `no node containers appeared:\n${cli.output()}`);
+      await sleep(250);
+    }
+    cli.child.kill("SIGINT");
+    const result = await cli.done;
+    assert.equal(result.code, 130, result.stderr);
+    assert.match(result.stderr, /SIGINT: removing what this run created/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+    assert.deepEqual(await countLabelled(client, "io.kac.cluster", name), { containers: 0, networks: 0 });
+  } finally {
+    cli.child.kill("SIGKILL");
+    await rm(dir, { recursive: true, force: true });
+  }
+});
