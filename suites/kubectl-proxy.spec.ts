@@ -11,7 +11,7 @@ import { check, expect, test } from "./support/check.ts";
 import { freePort, hasIpv6Loopback } from "./support/free-port.ts";
 import { http, tlsAgent } from "./support/http.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
-import { createNamespace, deleteNamespace } from "./support/namespace.ts";
+import { useSuiteNamespace } from "./support/namespace.ts";
 import type { EvidenceLog } from "./support/evidence.ts";
 import type { RunContext } from "../harness/run/run-context.ts";
 
@@ -176,32 +176,21 @@ check("KP-11", async ({ run, evidence }) => {
 });
 
 test.describe("streaming", () => {
-  let namespace: string;
-  let pod: string;
+  const ns = useSuiteNamespace(test, "kubectl-proxy");
+  const pod = "kac-pause";
 
-  test.beforeAll(async ({ run }) => {
-    const access = await clusterAccess(run);
-    namespace = await createNamespace(access.config, run, "kubectl-proxy");
-    const api = access.config.makeApiClient(CoreV1Api);
+  test.beforeAll(async () => {
+    const api = ns.config.makeApiClient(CoreV1Api);
     // The sandbox ("pause") image is on every node of every cluster; its binary prints its version
     // with -v, which is all an exec needs to prove the upgrade went through.
     const nodes = await api.listNode();
     const pause = nodes.items.flatMap((n) => n.status?.images ?? []).flatMap((i) => i.names ?? []).find((n) => /\/pause:[^@]+$/.test(n));
     if (!pause) throw new Error("no pause image is listed on any node");
-    pod = "kac-pause";
-    await api.createNamespacedPod({ namespace, body: {
+    await api.createNamespacedPod({ namespace: ns.name, body: {
       metadata: { name: pod },
       spec: { containers: [{ name: "pause", image: pause, imagePullPolicy: "IfNotPresent" }], terminationGracePeriodSeconds: 0 },
     } });
-    const deadline = Date.now() + 90_000;
-    while ((await api.readNamespacedPod({ name: pod, namespace })).status?.phase !== "Running") {
-      if (Date.now() > deadline) throw new Error(`pod ${namespace}/${pod} not Running after 90s`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  });
-
-  test.afterAll(async ({ run }) => {
-    if (namespace) await deleteNamespace((await clusterAccess(run)).config, namespace);
+    await expect.poll(async () => (await api.readNamespacedPod({ name: pod, namespace: ns.name })).status?.phase, { timeout: 90_000 }).toBe("Running");
   });
 
   check("KP-12", async ({ run, evidence, kubectl }) => {
@@ -209,9 +198,9 @@ test.describe("streaming", () => {
       // A watch: the proxy must stream events as they happen, not buffer the response.
       const controller = new AbortController();
       const began = Date.now();
-      const watch = await request(`${proxy.url}/api/v1/namespaces/${namespace}/configmaps?watch=1`, { signal: controller.signal });
+      const watch = await request(`${proxy.url}/api/v1/namespaces/${ns.name}/configmaps?watch=1`, { signal: controller.signal });
       expect(watch.statusCode).toBe(200);
-      const created = kubectl.kubectl("create", "configmap", "kac-watch-probe", "-n", namespace, "--from-literal=k=v");
+      const created = kubectl.kubectl("create", "configmap", "kac-watch-probe", "-n", ns.name, "--from-literal=k=v");
       let seen = "";
       for await (const chunk of watch.body) {
         seen += chunk.toString();
@@ -219,11 +208,11 @@ test.describe("streaming", () => {
       }
       controller.abort();
       await created;
-      evidence.add({ request: `GET ${proxy.url}/api/v1/namespaces/${namespace}/configmaps?watch=1`, status: 200, excerpt: seen.split("\n")[0]!, durationMs: Date.now() - began });
+      evidence.add({ request: `GET ${proxy.url}/api/v1/namespaces/${ns.name}/configmaps?watch=1`, status: 200, excerpt: seen.split("\n")[0]!, durationMs: Date.now() - began });
       expect(seen).toContain('"type":"ADDED"');
     });
     await withProxy(run, evidence, ["--port=0", "--disable-filter=true"], async (proxy) => {
-      const exec = await kubectl.command(run.kubectl, ["--kubeconfig=/dev/null", "--server", proxy.url, "exec", "-n", namespace, pod, "--", "/pause", "-v"], `kubectl --kubeconfig=/dev/null --server ${proxy.url} exec -n ${namespace} ${pod} -- /pause -v`);
+      const exec = await kubectl.command(run.kubectl, ["--kubeconfig=/dev/null", "--server", proxy.url, "exec", "-n", ns.name, pod, "--", "/pause", "-v"], `kubectl --kubeconfig=/dev/null --server ${proxy.url} exec -n ${ns.name} ${pod} -- /pause -v`);
       expect(exec.code, exec.stderr).toBe(0);
       expect(exec.stdout).toContain("pause");
     });

@@ -14,29 +14,29 @@ build() (
   # k8s.io/kubernetes points its staging modules (k8s.io/api, client-go, ...) at ./staging paths that
   # its module download lacks, so `go install` refuses it. A wrapper module requires it and points
   # each staging module at the copy published as k8s.io/NAME v0.MINOR.PATCH.
-  local src="$out/src" gomod staging_version="v0.${version#v1.}" tmp="$out/bin.tmp"
-  gomod=$(go mod download -json "k8s.io/kubernetes@$version" | jq -r .GoMod)
+  local src="$out/src" json edits tmp="$out/bin.tmp"
+  json=$(go mod edit -json "$(go mod download -json "k8s.io/kubernetes@$version" | jq -r .GoMod)")
+  # Also the same language version and GODEBUG defaults as upstream (they apply only in the main module).
+  mapfile -t edits < <(jq -r --arg v "v0.${version#v1.}" '"-go=\(.Go)",
+    (.GoDebug[]? | "-godebug=\(.Key)=\(.Value)"),
+    (.Replace[] | select(.New.Path | startswith("./staging/")) | "-replace=\(.Old.Path)=\(.Old.Path)@\($v)")' <<<"$json")
   rm -rf "$src" "$tmp"
   mkdir -p "$src"
   cd "$src"
   go mod init kac.local/kubernetes-build 2>/dev/null
-  # Same language version and GODEBUG defaults as an upstream build (they only apply in the main module).
-  go mod edit -go="$(go mod edit -json "$gomod" | jq -r .Go)" -require="k8s.io/kubernetes@$version" \
-    $(go mod edit -json "$gomod" | jq -r '.GoDebug[]? | "-godebug=\(.Key)=\(.Value)"') \
-    $(go mod edit -json "$gomod" |
-      jq -r --arg v "$staging_version" '.Replace[] | select(.New.Path | startswith("./staging/")) | "-replace=\(.Old.Path)=\(.Old.Path)@\($v)"')
+  go mod edit -require="k8s.io/kubernetes@$version" "${edits[@]}"
   # pkg@version (not plain pkg, which means @upgrade) records exactly the modules these commands need.
   go get "${pkgs[@]/%/@$version}"
 
-  # What hack/lib/version.sh stamps in, so `kubeadm version` reports VERSION instead of v0.0.0. The
-  # module proxy gives no commit hash, so gitCommit stays unset; buildDate is the release's tag time,
-  # which keeps the binaries reproducible.
+  # What hack/lib/version.sh stamps in, so `kubeadm version` reports VERSION instead of v0.0.0.
+  # The module proxy gives no commit hash, so gitCommit is cleared of its "$Format:%H$" placeholder.
+  # buildDate is the release's tag time, which keeps the binaries reproducible.
   local date major minor pkg ldflags="-s -w"
   date=$(go list -m -json "k8s.io/kubernetes@$version" | jq -r .Time)
   IFS=. read -r major minor _ <<<"${version#v}"
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
-    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date"
+    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date -X $pkg.gitCommit="
   done
   # One go build for all seven shares the compile work; tags as in hack/lib/golang.sh for releases.
   mkdir "$tmp"

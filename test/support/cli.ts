@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -12,8 +12,9 @@ export interface CliResult {
 }
 
 /** Starts the CLI as a user would (its own process, its own exit code); `done` settles when it exits. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
+  const [file, ...rest] = [...wrapper, process.execPath, MAIN, ...args];
+  const child = spawn(file!, rest, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk) => (stdout += chunk));
@@ -22,6 +23,14 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: 
   return { child, done, output: () => stdout + stderr };
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return startCli(args, env).done;
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): Promise<CliResult> {
+  return startCli(args, env, wrapper).done;
 }
+
+/**
+ * Runs the CLI in a mount namespace whose /run is empty: no Docker socket exists for it, exactly as on
+ * a machine without Docker, while the rest of the system stays as it is. Needs root (unshare).
+ */
+export const WITHOUT_DOCKER = ["unshare", "--mount", "sh", "-c", 'mount -t tmpfs none /run && exec "$0" "$@"'];
+
+export const canHideDocker = spawnSync("unshare", ["--mount", "true"]).status === 0;

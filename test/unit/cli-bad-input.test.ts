@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { canHideDocker, runCli, WITHOUT_DOCKER } from "../support/cli.ts";
+
+// Every kind of bad input: one line on stderr saying what is wrong and what to do, exit code 2, no stack
+// trace, nothing left behind (no report directory contents, no work directory).
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "kac-bad-input-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function expectOneLine(args: string[], pattern: RegExp, wrapper: string[] = []): Promise<void> {
+  const reports = join(dir, `reports-${Math.random().toString(36).slice(2)}`);
+  const before = await tmpEntries();
+  const result = await runCli([...args, ...(args[0] === "run" ? ["--report-dir", reports] : [])], {}, wrapper);
+  assert.equal(result.code, 2, `exit code for ${args.join(" ")}: ${result.stderr}`);
+  const lines = result.stderr.trim().split("\n").filter((l) => !/^\[\s*[\d.]+s\]/.test(l));
+  assert.equal(lines.length, 1, `one line, got:\n${result.stderr}`);
+  assert.match(lines[0]!, /^error: .+; .+/);
+  assert.match(lines[0]!, pattern);
+  assert.equal(result.stdout, "");
+  assert.deepEqual((await readdir(reports).catch(() => [])).filter((f) => f !== "latest"), [], "no report left behind");
+  assert.deepEqual((await tmpEntries()).filter((e) => !before.includes(e)), [], "no work directory left behind");
+}
+
+async function tmpEntries(): Promise<string[]> {
+  return (await readdir(tmpdir())).filter((e) => e.startsWith("kac-run-"));
+}
+
+const kubeconfig = (server: string, extra = "") => `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "${server}", insecure-skip-tls-verify: true } }]
+users: [{ name: u, user: { token: abc } }]
+contexts: [{ name: ctx, context: { cluster: c, user: u } }]
+current-context: ctx
+${extra}`;
+
+test("an unknown option", () => expectOneLine(["run", "--frobnicate"], /Unknown option '--frobnicate'.*--help/));
+
+test("an unknown command", () => expectOneLine(["launch"], /unknown command "launch"/));
+
+test("an unknown suite", () => expectOneLine(["run", "--suite", "nope"], /unknown suite "nope"; the suites are: .*kubeconfig/));
+
+test("a missing kubeconfig", () => expectOneLine(["run", "--kubeconfig", join("/nonexistent", "config")], /kubeconfig \/nonexistent\/config does not exist/));
+
+test("a garbled kubeconfig", async () => {
+  const file = join(dir, "garbled");
+  await writeFile(file, "clusters: [ {{{ not yaml");
+  await expectOneLine(["run", "--kubeconfig", file], /cannot be read .*valid kubeconfig/);
+});
+
+test("an unknown context", async () => {
+  const file = join(dir, "one-context");
+  await writeFile(file, kubeconfig("https://127.0.0.1:1"));
+  await expectOneLine(["run", "--kubeconfig", file, "--context", "elsewhere"], /context "elsewhere" is not in .* \(contexts: ctx\); pass one of them/);
+});
+
+test("an unreachable server", async () => {
+  const file = join(dir, "unreachable");
+  await writeFile(file, kubeconfig("https://127.0.0.1:1"));
+  await expectOneLine(["run", "--kubeconfig", file], /API server https:\/\/127\.0\.0\.1:1 of context "ctx" is unreachable/);
+});
+
+test("an invalid kind-config.yaml: YAML error, unknown field, unsupported value", async () => {
+  const cases: [string, RegExp][] = [
+    ["kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes: [\n", /is not valid YAML at line \d+/],
+    ["kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nextraMounts: []\n", /field "extraMounts" is not supported/],
+    ["kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { ipFamily: dual }\n", /field "networking.ipFamily" only "ipv4"/],
+  ];
+  for (const [i, [text, pattern]] of cases.entries()) {
+    const file = join(dir, `kind-${i}.yaml`);
+    await writeFile(file, text);
+    await expectOneLine(["run", "--kind-config", file], pattern);
+  }
+});
+
+test("an unwritable report directory", async () => {
+  const file = join(dir, "a-file");
+  await writeFile(file, "");
+  const result = await runCli(["run", "--report-dir", join(file, "reports")]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr.trim(), /^error: report directory .* is not writable; pass a writable directory with --report-dir$/);
+});
+
+test("no Docker engine", { skip: !canHideDocker && "hiding the Docker socket needs root (unshare)" }, () =>
+  expectOneLine(["run"], /no Docker engine is reachable; start Docker/, WITHOUT_DOCKER));

@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { redact } from "../../harness/log/redact.ts";
+
+test("JWTs, bootstrap tokens and bearer headers are redacted", () => {
+  const jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.c2lnbmF0dXJlLXZhbHVl";
+  assert.equal(redact(`token: ${jwt}`), "token: <redacted-jwt>");
+  assert.equal(redact("join with abcdef.0123456789abcdef now"), "join with <redacted-bootstrap-token> now");
+  assert.equal(redact("Authorization: Bearer opaque-token-value"), "Authorization: Bearer <redacted>");
+});
+
+test("PEM blocks and kubeconfig key data are redacted", () => {
+  const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
+  assert.equal(redact(pem), "-----BEGIN RSA PRIVATE KEY-----<redacted>-----END RSA PRIVATE KEY-----");
+  assert.equal(redact("    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo="), "    client-key-data: <redacted>");
+  assert.equal(redact('"client-certificate-data":"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="'), '"client-certificate-data":"<redacted>"');
+});
+
+test("ordinary text is left alone", () => {
+  const text = "GET https://127.0.0.1:40123/api -> 200 APIVersions v1 (12 ms)";
+  assert.equal(redact(text), text);
+});

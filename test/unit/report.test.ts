@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CATALOG } from "../../harness/catalog/catalog.ts";
+import { toCheckResults, WARN, NOT_APPLICABLE, DOC_DRIFT } from "../../harness/report/check-results.ts";
+import { renderHtml } from "../../harness/report/html.ts";
+import { renderJunit } from "../../harness/report/junit.ts";
+import { renderMarkdown } from "../../harness/report/markdown.ts";
+import { closingLine, REPORT_SCHEMA, summarize, type Report } from "../../harness/report/model.ts";
+
+const evidence = [{ request: "GET https://h/api", status: 200, excerpt: '{"kind":"APIVersions"} <b>&', durationMs: 12 }];
+
+function sampleReport(): Report {
+  const checks = toCheckResults([
+    { id: "KC-01", status: "passed", annotations: [], evidence, durationMs: 40 },
+    { id: "KC-02", status: "failed", annotations: [], evidence, error: "expected 200, got 403", durationMs: 41 },
+    { id: "TK-04", status: "passed", annotations: [{ type: WARN, description: "insecure" }], evidence, durationMs: 42 },
+    { id: "SP-22", status: "passed", annotations: [{ type: NOT_APPLICABLE, description: "no load balancer" }], evidence, durationMs: 1 },
+    { id: "BR-06", status: "passed", annotations: [{ type: DOC_DRIFT, description: "Basic auth removed in 1.19" }], evidence, durationMs: 1 },
+    { id: "KP-03", status: "skipped", annotations: [{ type: "skip", description: "no IPv6 loopback" }], evidence: [], durationMs: 0 },
+  ], () => "not run: not selected");
+  return {
+    schema: REPORT_SCHEMA, runId: "r1", startedAt: "2026-11-23T08:00:00.000Z", durationMs: 1000,
+    target: { kind: "kind", server: "https://127.0.0.1:1", context: "kind-kac", serverVersion: "v1.36.1" },
+    summary: summarize(checks), checks,
+  };
+}
+
+test("every catalog ID is in the results, in catalog order, and unrun ones say why", () => {
+  const report = sampleReport();
+  assert.deepEqual(report.checks.map((c) => c.id), CATALOG.map((e) => e.id));
+  const unrun = report.checks.find((c) => c.id === "IC-01")!;
+  assert.equal(unrun.result, "skip");
+  assert.equal(unrun.reason, "not run: not selected");
+});
+
+test("outcomes follow the catalog's vocabulary, with reasons", () => {
+  const byId = Object.fromEntries(sampleReport().checks.map((c) => [c.id, c]));
+  assert.equal(byId["KC-01"]!.result, "pass");
+  assert.deepEqual([byId["KC-02"]!.result, byId["KC-02"]!.reason], ["fail", "expected 200, got 403"]);
+  assert.deepEqual([byId["TK-04"]!.result, byId["TK-04"]!.reason], ["warn", "insecure"]);
+  assert.deepEqual([byId["SP-22"]!.result, byId["SP-22"]!.reason], ["n/a", "no load balancer"]);
+  assert.deepEqual([byId["BR-06"]!.result, byId["BR-06"]!.docDrift], ["pass", "Basic auth removed in 1.19"]);
+  assert.deepEqual([byId["KP-03"]!.result, byId["KP-03"]!.reason], ["skip", "no IPv6 loopback"]);
+  assert.equal(byId["KC-01"]!.doc.url, "https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster/#accessing-for-the-first-time-with-kubectl");
+});
+
+test("the closing line counts warn and n/a as passed", () => {
+  const report = sampleReport();
+  assert.equal(closingLine(report.summary), `4 passed, 1 failed, ${CATALOG.length - 5} skipped`);
+});
+
+test("markdown has a table per section with results and doc links", () => {
+  const md = renderMarkdown(sampleReport());
+  assert.match(md, /^## kubeconfig$/m);
+  assert.match(md, /\| KC-02 \| ❌ fail<br>expected 200, got 403 \|/);
+  assert.match(md, /\[accessing-for-the-first-time-with-kubectl\]\(https:\/\/kubernetes\.io\/docs\/tasks\/access-application-cluster\/access-cluster\/#accessing-for-the-first-time-with-kubectl\)/);
+});
+
+test("HTML and JUnit escape what the evidence contains", () => {
+  const report = sampleReport();
+  const html = renderHtml(report, new Map([["KC-01", [Buffer.from("png")]]]));
+  assert.match(html, /&lt;b&gt;&amp;/);
+  assert.doesNotMatch(html, /<b>&/);
+  assert.match(html, /src="data:image\/png;base64,cG5n"/);
+  const junit = renderJunit(report);
+  assert.match(junit, /<testsuite name="kubeconfig" tests="4" failures="1" skipped="2">/);
+  assert.match(junit, /<failure message="expected 200, got 403">/);
+  assert.match(junit, /&lt;b&gt;&amp;/);
+});
