@@ -53,6 +53,7 @@ async function run(options: RunOptions): Promise<number> {
       kubeconfigPath: resolve(target.kubeconfigPath),
       contextName: target.contextName,
       kubectl,
+      fixtureImage: options.fixtureImage,
       target: {
         kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
         ...(target.nodeImage ? { nodeImage: target.nodeImage } : {}),
@@ -93,6 +94,7 @@ async function startKind(options: RunOptions, workDir: string): Promise<Selected
   const { target, cluster, kubectl } = await startKindTarget({
     kindConfigPath: options.kindConfig,
     nodeImage: options.nodeImage,
+    images: [options.fixtureImage],
     workDir,
     progress,
     onCluster: (c) => guard.add("kind cluster", () => c.teardown()),

@@ -4,6 +4,7 @@ import { UsageError } from "../errors/usage-error.ts";
 export interface RunOptions {
   kindConfig: string;
   nodeImage?: string;
+  fixtureImage: string;
   kubeconfig?: string;
   context?: string;
   reportDir: string;
@@ -18,6 +19,9 @@ export type Command =
   | { name: "down"; runId?: string }
   | { name: "help" };
 
+/** Built by images/fixtures/build.sh (part of npm run images). */
+export const DEFAULT_FIXTURE_IMAGE = "kac.local/fixture:v1";
+
 export const USAGE = `Usage: kube-access-conformance <command> [options]
 
 Commands:
@@ -28,6 +32,8 @@ Options for run:
   --kind-config PATH   kind cluster config (default: kind-config.yaml)
   --node-image IMAGE   kind node image (default: $KAC_NODE_IMAGE, else kind's default
                        kindest/node image, else its offline build kac.local/node)
+  --fixture-image IMG  the backend image the suites deploy (default: kac.local/fixture:v1,
+                       built by npm run images; an existing cluster must be able to pull it)
   --kubeconfig PATH    check an existing cluster instead of starting one
   --context NAME       the kubeconfig context to use (default: its current context)
   --suite NAME         run only this suite (repeatable): kubeconfig, kubectl-proxy, token, ...
@@ -50,6 +56,7 @@ export function parseCommand(argv: string[]): Command {
       options: {
         "kind-config": { type: "string" },
         "node-image": { type: "string" },
+        "fixture-image": { type: "string" },
         kubeconfig: { type: "string" },
         context: { type: "string" },
         "report-dir": { type: "string" },
@@ -74,6 +81,7 @@ export function parseCommand(argv: string[]): Command {
     options: {
       kindConfig: values["kind-config"] ?? "kind-config.yaml",
       nodeImage: values["node-image"] ?? (process.env.KAC_NODE_IMAGE || undefined),
+      fixtureImage: values["fixture-image"] ?? DEFAULT_FIXTURE_IMAGE,
       kubeconfig: values.kubeconfig,
       context: values.context,
       reportDir: values["report-dir"] ?? "reports",

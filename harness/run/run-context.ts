@@ -14,6 +14,8 @@ export interface RunContext {
   contextName: string;
   /** A kubectl of the cluster's minor version (the kind node image's own, for kind targets). */
   kubectl: string;
+  /** The backend image the suites deploy (kac-fixture): present on kind nodes, pullable elsewhere. */
+  fixtureImage: string;
   target: TargetDescription;
 }
 

@@ -4,12 +4,15 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { KindCluster, type StartedKindCluster } from "../kind/cluster.ts";
 import { loadClusterConfig } from "../kind/cluster-config.ts";
+import { loadImage } from "../kind/load-image.ts";
 import type { Progress } from "../log/progress.ts";
 import type { Target } from "./target.ts";
 
 export interface KindTargetOptions {
   kindConfigPath: string;
   nodeImage?: string;
+  /** Images the suites deploy, loaded into every node (kind's `load docker-image`). */
+  images: string[];
   /** Private directory for the kubeconfig and the node's kubectl. */
   workDir: string;
   progress: Progress;
@@ -23,6 +26,9 @@ export async function startKindTarget(options: KindTargetOptions): Promise<{ tar
   const cluster = new KindCluster({ config, nodeImage: options.nodeImage, workDir: options.workDir, progress: options.progress });
   options.onCluster(cluster);
   const started = await cluster.start();
+  for (const image of options.images) {
+    await options.progress.phase(`load ${image}`, () => loadImage(started, image));
+  }
   const kubectl = await copyNodeKubectl(started, join(options.workDir, "bin"));
   const target: Target = {
     kind: "kind",

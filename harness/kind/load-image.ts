@@ -1,0 +1,33 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { ImageName } from "testcontainers";
+import { UsageError } from "../errors/usage-error.ts";
+import type { StartedKindCluster } from "./cluster.ts";
+import { connectDockerHost } from "./docker-host.ts";
+
+/**
+ * Makes a local Docker image available to the cluster's kubelets, as `kind load docker-image` does:
+ * saved from Docker once, imported into every node's containerd. Pods then use it with
+ * imagePullPolicy IfNotPresent and no registry.
+ */
+export async function loadImage(cluster: StartedKindCluster, image: string): Promise<void> {
+  const client = await connectDockerHost();
+  if (!(await client.image.exists(ImageName.fromString(image)))) {
+    throw new UsageError(`image ${image} is not present locally`, "build it with npm run images (offline) or docker build");
+  }
+  const dir = await mkdtemp(join(tmpdir(), "kac-image-"));
+  try {
+    const archive = join(dir, "image.tar");
+    await pipeline(await client.container.dockerode.getImage(image).get(), createWriteStream(archive));
+    await Promise.all(cluster.nodes.map(async (node) => {
+      await node.copyFilesToContainer([{ source: archive, target: "/kind/loaded-image.tar" }]);
+      await node.run(["ctr", "--namespace=k8s.io", "images", "import", "--all-platforms", "/kind/loaded-image.tar"]);
+      await node.run(["rm", "/kind/loaded-image.tar"]);
+    }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
