@@ -54,6 +54,7 @@ async function run(options: RunOptions): Promise<number> {
       contextName: target.contextName,
       kubectl,
       fixtureImage: options.fixtureImage,
+      nodePortMappings: target.publishedPorts,
       target: {
         kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
         ...(target.nodeImage ? { nodeImage: target.nodeImage } : {}),

@@ -17,6 +17,16 @@ export interface RunContext {
   /** The backend image the suites deploy (kac-fixture): present on kind nodes, pullable elsewhere. */
   fixtureImage: string;
   target: TargetDescription;
+  /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */
+  nodePortMappings: PublishedPort[];
+}
+
+export interface PublishedPort {
+  node: string;
+  containerPort: number;
+  protocol: string;
+  hostAddress: string;
+  hostPort: number;
 }
 
 export const RUN_FILE_VARIABLE = "KAC_RUN_FILE";

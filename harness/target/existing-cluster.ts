@@ -46,7 +46,7 @@ export async function connectExistingCluster(kubeconfigPath: string, contextName
     const why = ((error as { cause?: Error }).cause ?? (error as Error)).message.split("\n")[0];
     throw new UsageError(`the API server ${server} of context "${context}" is unreachable (${why})`, "check that the cluster is running and the kubeconfig's server URL and CA are right");
   }
-  return { kind: "existing", kubeconfigPath: await writeWorkingCopy(config, context, workDir), contextName: context, server, serverVersion };
+  return { kind: "existing", kubeconfigPath: await writeWorkingCopy(config, context, workDir), contextName: context, server, serverVersion, publishedPorts: [] };
 }
 
 /**

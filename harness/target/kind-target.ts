@@ -3,9 +3,10 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { KindCluster, type StartedKindCluster } from "../kind/cluster.ts";
-import { loadClusterConfig } from "../kind/cluster-config.ts";
+import { loadClusterConfig, type ClusterConfig } from "../kind/cluster-config.ts";
 import { loadImage } from "../kind/load-image.ts";
 import type { Progress } from "../log/progress.ts";
+import type { PublishedPort } from "../run/run-context.ts";
 import type { Target } from "./target.ts";
 
 export interface KindTargetOptions {
@@ -37,8 +38,20 @@ export async function startKindTarget(options: KindTargetOptions): Promise<{ tar
     server: started.apiServerUrl,
     serverVersion: started.version.text,
     nodeImage: started.nodeImage,
+    publishedPorts: publishedPorts(config, started),
   };
   return { target, cluster: started, kubectl };
+}
+
+/** Where each extraPortMapping landed on the host (a requested host port of 0 means Docker chose). */
+function publishedPorts(config: ClusterConfig, cluster: StartedKindCluster): PublishedPort[] {
+  return cluster.nodes.flatMap((node, i) => config.nodes[i]!.extraPortMappings.map((m) => ({
+    node: node.nodeName,
+    containerPort: m.containerPort,
+    protocol: m.protocol,
+    hostAddress: m.listenAddress === "0.0.0.0" ? "127.0.0.1" : m.listenAddress,
+    hostPort: node.hostPort(m.containerPort, m.protocol.toLowerCase()),
+  })));
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { PublishedPort } from "../run/run-context.ts";
+
 /** The cluster a run checks: one the harness started (kind) or one the user pointed at. */
 export interface Target {
   kind: "kind" | "existing";
@@ -9,4 +11,6 @@ export interface Target {
   serverVersion: string;
   /** The kind node image, for kind targets. */
   nodeImage?: string;
+  /** Node ports published on the host (kind's extraPortMappings). */
+  publishedPorts: PublishedPort[];
 }

@@ -5,6 +5,8 @@ export interface HttpAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes as they came (for encoded bodies such as gzip). */
+  raw: Buffer;
   durationMs: number;
 }
 
@@ -33,9 +35,12 @@ export async function http(evidence: EvidenceLog, url: string, options: HttpOpti
     headersTimeout: 30_000,
     bodyTimeout: 30_000,
   });
-  const body = await response.body.text();
-  const answer = { status: response.statusCode, headers: response.headers, body, durationMs: Date.now() - began };
-  evidence.add({ request: `${method} ${options.shownAs ?? url}${headerNote(options.headers)}`, status: answer.status, excerpt: body, durationMs: answer.durationMs });
+  const raw = Buffer.from(await response.body.arrayBuffer());
+  const body = raw.toString("utf8");
+  const answer = { status: response.statusCode, headers: response.headers, body, raw, durationMs: Date.now() - began };
+  const encoding = response.headers["content-encoding"];
+  const excerpt = encoding && encoding !== "identity" ? `(${encoding}-encoded body, ${raw.length} bytes)` : body;
+  evidence.add({ request: `${method} ${options.shownAs ?? url}${headerNote(options.headers)}`, status: answer.status, excerpt, durationMs: answer.durationMs });
   return answer;
 }
 

@@ -1,0 +1,263 @@
+import { gunzipSync } from "node:zlib";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { ask, askAll, directPath, proxyPath, type ApiPath } from "./support/api-paths.ts";
+import { deployBackend, service } from "./support/backend.ts";
+import { check, expect, test } from "./support/check.ts";
+import { EvidenceLog } from "./support/evidence.ts";
+import { http } from "./support/http.ts";
+import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { useSuiteNamespace } from "./support/namespace.ts";
+import { serviceAccountWithToken } from "./support/service-account.ts";
+import type { HttpAnswer } from "./support/http.ts";
+
+// access-cluster-services#manually-constructing-apiserver-proxy-urls: the API server proxies to
+// Services, Pods and nodes at /api/v1/namespaces/NS/services/[https:]NAME[:PORT]/proxy/PATH. Every
+// URL form is asked through `kubectl proxy` and straight to the API server with a bearer token, and the
+// two must agree; the fixture's answer says which port and scheme served it.
+
+test.describe.configure({ mode: "serial" });
+const ns = useSuiteNamespace(test, "service-proxy");
+const BACKEND = "backend";
+const NODE_PORT_SERVICE = "nodeport";
+let paths: ApiPath[];
+let proxy: KubectlProxy;
+/** A token of a ServiceAccount with no permissions at all. */
+let powerless: ApiPath;
+
+const services = [
+  service("plain", BACKEND, [{ port: 80, targetPort: 8080 }]),
+  service("secure", BACKEND, [{ port: 443, targetPort: 8443 }]),
+  service("multi", BACKEND, [
+    { name: "http", port: 80, targetPort: 8080 },
+    { name: "alt", port: 8081, targetPort: 8081 },
+    { name: "https", port: 443, targetPort: 8443 },
+    { name: "https-alt", port: 8444, targetPort: 8444 },
+  ]),
+  service("empty", "kac-nothing", [{ port: 80, targetPort: 8080 }]),
+  service("kac-listed", BACKEND, [{ port: 80, targetPort: 8080 }], { metadata: { name: "kac-listed", labels: { "kubernetes.io/cluster-service": "true" } } }),
+];
+
+test.beforeAll(async ({ run }) => {
+  await deployBackend(ns.config, ns.name, run.fixtureImage, BACKEND, services);
+  const rights = [{ apiGroups: [""], resources: ["services/proxy", "pods/proxy"], verbs: ["*"] }];
+  const token = await serviceAccountWithToken(ns.config, ns.name, "kac-proxy-client", rights);
+  proxy = await KubectlProxy.start(run, new EvidenceLog(), ["--port=0"]);
+  paths = [proxyPath(proxy), await directPath(run, token)];
+  powerless = { ...(await directPath(run, await serviceAccountWithToken(ns.config, ns.name, "kac-no-rights", []))), name: "direct, no RBAC" };
+});
+
+test.afterAll(async () => {
+  await proxy?.stop();
+});
+
+const svc = (id: string, rest = "/") => `/api/v1/namespaces/${ns.name}/services/${id}/proxy${rest}`;
+const pod = (id: string, rest = "/") => `/api/v1/namespaces/${ns.name}/pods/${id}/proxy${rest}`;
+
+interface Echo {
+  fixture: string;
+  scheme: string;
+  port: number;
+  method: string;
+  path: string;
+  rawQuery: string;
+}
+
+/** Asks every path and checks each answered 200 from the expected backend port and scheme. */
+async function expectBackend(evidence: EvidenceLog, apiPath: string, scheme: "http" | "https", port: number): Promise<Echo[]> {
+  const answers = await askAll(evidence, paths, apiPath);
+  return answers.map((answer) => {
+    expect(answer.status, answer.body).toBe(200);
+    const echo = JSON.parse(answer.body) as Echo;
+    expect(echo.fixture).toBe("kac-fixture");
+    expect({ scheme: echo.scheme, port: echo.port }).toEqual({ scheme, port });
+    return echo;
+  });
+}
+
+function expectNoBackend(answers: HttpAnswer[]): void {
+  for (const answer of answers) expect(answer.body).not.toContain("kac-fixture");
+}
+
+check("SP-01", async ({ evidence }) => {
+  await expectBackend(evidence, svc("plain"), "http", 8080);
+});
+
+check("SP-02", async ({ evidence }) => {
+  await expectBackend(evidence, svc("multi:alt"), "http", 8081);
+});
+
+check("SP-03", async ({ evidence }) => {
+  await expectBackend(evidence, svc("multi:8081"), "http", 8081);
+});
+
+check("SP-04", async ({ evidence }) => {
+  await expectBackend(evidence, svc("https:secure:"), "https", 8443);
+});
+
+check("SP-05", async ({ evidence }) => {
+  await expectBackend(evidence, svc("https:multi:https-alt"), "https", 8444);
+});
+
+check("SP-06", async ({ evidence }) => {
+  await expectBackend(evidence, svc("https:multi:8444"), "https", 8444);
+});
+
+check("SP-07", async ({ evidence }) => {
+  await expectBackend(evidence, svc("http:multi:alt"), "http", 8081);
+});
+
+check("SP-08", async ({ evidence }) => {
+  // Without the trailing colon the id parses as NAME:PORT: service "https", port "secure".
+  const answers = await askAll(evidence, paths, svc("https:secure"));
+  expect([404, 503]).toContain(answers[0]!.status);
+  expectNoBackend(answers);
+});
+
+check("SP-09", async ({ evidence }) => {
+  const answers = await askAll(evidence, paths, svc("ftp:plain:"));
+  expect(answers[0]!.status).toBe(400);
+  expectNoBackend(answers);
+});
+
+check("SP-10", async ({ evidence }) => {
+  const byName = await askAll(evidence, paths, svc("multi:nosuch"));
+  expect(byName[0]!.status).toBe(503);
+  for (const answer of byName) expect(answer.body).toContain("no endpoints available");
+  const byNumber = await askAll(evidence, paths, svc("multi:9999"));
+  expect(byNumber[0]!.status).toBe(503);
+  for (const answer of byNumber) expect(answer.body).toContain("no service port");
+});
+
+check("SP-11", async ({ evidence }) => {
+  const answers = await askAll(evidence, paths, svc("empty"));
+  expect(answers[0]!.status).toBe(503);
+  expectNoBackend(answers);
+});
+
+check("SP-12", async ({ evidence }) => {
+  const answers = await askAll(evidence, paths, svc("kac-missing"));
+  expect(answers[0]!.status).toBe(404);
+  expectNoBackend(answers);
+});
+
+check("SP-13", async ({ evidence }) => {
+  for (const [rest, path, query] of [["/_search?q=user:kimchy", "/_search", "q=user:kimchy"], ["/_cluster/health?pretty=true", "/_cluster/health", "pretty=true"]] as const) {
+    for (const echo of await expectBackend(evidence, svc("plain", rest), "http", 8080)) {
+      expect({ path: echo.path, rawQuery: echo.rawQuery }).toEqual({ path, rawQuery: query });
+    }
+  }
+});
+
+check("SP-14", async ({ evidence }) => {
+  const answers = await askAll(evidence, paths, svc("plain", ""));
+  for (const answer of answers) {
+    expect(answer.status).toBe(301);
+    expect(String(answer.headers.location)).toMatch(new RegExp(`${svc("plain").replaceAll("/", "\\/")}$`));
+  }
+});
+
+check("SP-15", async ({ evidence }) => {
+  for (const method of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const) {
+    const answers = await askAll(evidence, paths, svc("plain", "/method"), { method, ...(method === "GET" || method === "HEAD" ? {} : { body: "kac", headers: { "content-type": "text/plain" } }) });
+    for (const answer of answers) {
+      expect(answer.status, `${method}: ${answer.body}`).toBe(200);
+      // HEAD has no body; the fixture also says what it saw in headers.
+      expect(answer.headers["x-kac-method"]).toBe(method);
+      expect(answer.headers["x-kac-port"]).toBe("8080");
+    }
+  }
+});
+
+check("SP-16", async ({ kubectl, evidence }) => {
+  const listing = await kubectl.kubectl("cluster-info", "--namespace", ns.name);
+  expect(listing.code).toBe(0);
+  // kubectl prints "NAME is running at URL" (colored on a terminal), one line per labelled Service.
+  const line = listing.stdout.replace(/\u001b\[[0-9;]*m/g, "").split("\n").find((l) => l.startsWith("kac-listed is running at "));
+  expect(line, listing.stdout).toBeDefined();
+  const url = new URL(line!.replace("kac-listed is running at ", "").trim());
+  expect(url.pathname).toBe(`/api/v1/namespaces/${ns.name}/services/kac-listed/proxy`);
+  const answer = await ask(evidence, paths[0]!, `${url.pathname}/`);
+  expect(answer.status).toBe(200);
+  expect(JSON.parse(answer.body).fixture).toBe("kac-fixture");
+});
+
+check("SP-17", async ({ evidence }) => {
+  await expectBackend(evidence, pod(BACKEND), "http", 80);
+  await expectBackend(evidence, pod(`${BACKEND}:8081`), "http", 8081);
+  await expectBackend(evidence, pod(`https:${BACKEND}:8443`), "https", 8443);
+});
+
+check("SP-18", async ({ evidence }) => {
+  const nodes = await ns.config.makeApiClient(CoreV1Api).listNode();
+  const node = nodes.items[0]!.metadata!.name!;
+  // The kubeconfig's user (through kubectl proxy) may proxy to the kubelet; a ServiceAccount without
+  // RBAC may not. Both answers are what RBAC says, so the paths differ on purpose here.
+  for (const id of [node, `${node}:10250`]) {
+    const allowed = await ask(evidence, paths[0]!, `/api/v1/nodes/${id}/proxy/healthz`);
+    expect(allowed.status, allowed.body).toBe(200);
+    expect(allowed.body.trim()).toBe("ok");
+    const denied = await ask(evidence, powerless, `/api/v1/nodes/${id}/proxy/healthz`);
+    expect(denied.status).toBe(403);
+  }
+});
+
+check("SP-19", async ({ evidence }) => {
+  const prefix = svc("multi:http", "");
+  for (const rest of ["/html", "/html-gzip"]) {
+    for (const path of paths) {
+      const answer = await ask(evidence, path, `${prefix}${rest}`, { headers: { "accept-encoding": "gzip" } });
+      expect(answer.status).toBe(200);
+      const html = answer.headers["content-encoding"] === "gzip" ? gunzipSync(answer.raw).toString() : answer.body;
+      expect(html, `${rest} via ${path.name}`).toContain(`href="${prefix}/abs/link"`);
+      expect(html).toContain(`src="${prefix}/abs/img.png"`);
+      expect(html).toContain(`action="${prefix}/abs/submit"`);
+      expect(html).toContain('href="rel/link"');
+    }
+  }
+  for (const path of paths) {
+    const redirect = await ask(evidence, path, `${prefix}/redirect`);
+    expect(redirect.status).toBe(302);
+    expect(String(redirect.headers.location)).toMatch(new RegExp(`${prefix.replaceAll("/", "\\/")}/target$`));
+    const json = await ask(evidence, path, `${prefix}/json-links`);
+    expect(JSON.parse(json.body)).toEqual({ href: "/abs/link", src: "/abs/img.png", action: "/abs/submit" });
+  }
+});
+
+check("SP-20", async ({ evidence }) => {
+  const answers = await askAll(evidence, paths, `/api/v1/redirect/namespaces/${ns.name}/services/plain`);
+  expect(answers[0]!.status).toBe(404);
+});
+
+check("SP-21", async ({ run, evidence }) => {
+  const api = ns.config.makeApiClient(CoreV1Api);
+  // On kind, kind-config.yaml publishes a node port on the host; elsewhere, a node's own address.
+  const mapping = run.nodePortMappings.find((m) => m.containerPort >= 30000 && m.containerPort <= 32767);
+  const created = await api.createNamespacedService({ namespace: ns.name, body: service(NODE_PORT_SERVICE, BACKEND, [{ port: 80, targetPort: 8081, ...(mapping ? { nodePort: mapping.containerPort } : {}) }], { spec: { type: "NodePort" } }) });
+  const nodePort = created.spec!.ports![0]!.nodePort!;
+  const nodes = await api.listNode();
+  const address = mapping
+    ? `${mapping.hostAddress}:${mapping.hostPort}`
+    : `${nodes.items[0]!.status!.addresses!.find((a) => a.type === "InternalIP")!.address}:${nodePort}`;
+  await expect.poll(async () => (await http(evidence, `http://${address}/nodeport`).catch((e: Error) => ({ status: 0, body: e.message }))).status, { timeout: 30_000 }).toBe(200);
+  const answer = await http(evidence, `http://${address}/nodeport`);
+  expect(JSON.parse(answer.body)).toMatchObject({ fixture: "kac-fixture", port: 8081, path: "/nodeport" });
+});
+
+check("SP-22", async ({ evidence, verdict }) => {
+  const api = ns.config.makeApiClient(CoreV1Api);
+  await api.createNamespacedService({ namespace: ns.name, body: service("balanced", BACKEND, [{ port: 80, targetPort: 8080 }], { spec: { type: "LoadBalancer" } }) });
+  const began = Date.now();
+  let ingress: { ip?: string; hostname?: string } | undefined;
+  // A load-balancer controller fills in status.loadBalancer.ingress within seconds when there is one.
+  await expect.poll(async () => {
+    ingress = (await api.readNamespacedService({ name: "balanced", namespace: ns.name })).status?.loadBalancer?.ingress?.[0];
+    return ingress !== undefined;
+  }, { timeout: 20_000 }).toBe(true).catch(() => undefined);
+  evidence.add({ request: `GET Service ${ns.name}/balanced (type LoadBalancer), status.loadBalancer`, status: ingress ? "assigned" : "none", excerpt: JSON.stringify(ingress ?? {}), durationMs: Date.now() - began });
+  if (!ingress) {
+    verdict.notApplicable("no load-balancer controller: status.loadBalancer.ingress stayed empty for 20 s");
+    return;
+  }
+  const answer = await http(evidence, `http://${ingress.ip ?? ingress.hostname}/`);
+  expect(answer.status).toBe(200);
+});

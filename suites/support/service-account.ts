@@ -1,0 +1,34 @@
+import { CoreV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+
+/** How long the suite's tokens live: longer than any suite, short enough to be worthless afterwards. */
+const TOKEN_SECONDS = 3600;
+
+/**
+ * A ServiceAccount in the suite's namespace with a Role of the given rules, and a short-lived token for
+ * it (TokenRequest). Everything is namespaced, so deleting the namespace removes it all.
+ */
+export async function serviceAccountWithToken(config: KubeConfig, namespace: string, name: string, rules: Rule[]): Promise<string> {
+  const objects = KubernetesObjectApi.makeApiClient(config);
+  const specs: KubernetesObject[] = [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace } },
+    ...(rules.length ? [
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace }, rules } as KubernetesObject,
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name, namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+        subjects: [{ kind: "ServiceAccount", name, namespace }] } as KubernetesObject,
+    ] : []),
+  ];
+  for (const spec of specs) await objects.create(spec);
+  const request = await config.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    name, namespace, body: { spec: { audiences: [], expirationSeconds: TOKEN_SECONDS } },
+  });
+  const token = request.status?.token;
+  if (!token) throw new Error(`no token issued for ServiceAccount ${namespace}/${name}`);
+  return token;
+}
+
+export interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
