@@ -1,0 +1,144 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "@playwright/test";
+import { ask, directPath, type ApiPath } from "./support/api-paths.ts";
+import { AuthenticatingFront } from "./support/authenticating-front.ts";
+import { BACKEND_PORTS, deployBackend, service } from "./support/backend.ts";
+import { check, expect, test } from "./support/check.ts";
+import { clusterAccess } from "./support/cluster-access.ts";
+import { EvidenceLog } from "./support/evidence.ts";
+import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { useSuiteNamespace } from "./support/namespace.ts";
+import { screenshot } from "./support/screenshot.ts";
+import { serviceAccountWithToken } from "./support/service-account.ts";
+
+// access-cluster-services#using-web-browsers-to-access-services-running-on-the-cluster: a web app
+// opened through the API server's service proxy in Chromium. The proxy puts the app under a path
+// prefix; the page shows which of its parts survive that.
+
+test.describe.configure({ mode: "serial" });
+const ns = useSuiteNamespace(test, "browser");
+let proxy: KubectlProxy;
+let direct: ApiPath;
+const app = () => `/api/v1/namespaces/${ns.name}/services/web/proxy/`;
+
+test.beforeAll(async ({ run }) => {
+  await deployBackend(ns.config, ns.name, run.fixtureImage, "web-backend", [service("web", "web-backend", [{ port: 80, targetPort: BACKEND_PORTS.web }])]);
+  proxy = await KubectlProxy.start(run, new EvidenceLog(), ["--port=0"]);
+  const token = await serviceAccountWithToken(ns.config, ns.name, "kac-browser", [{ apiGroups: [""], resources: ["services/proxy"], verbs: ["*"] }]);
+  direct = await directPath(run, token);
+});
+
+test.afterAll(async () => {
+  await proxy?.stop();
+});
+
+/** Opens the app and waits until its own probes have settled (no cell still "pending"). */
+async function openApp(page: Page, base: string, evidence: EvidenceLog): Promise<Record<string, string>> {
+  const began = Date.now();
+  const response = await page.goto(`${base}${app()}`);
+  await expect(page.locator("#title")).toBeVisible();
+  await expect(page.locator("#results .pending")).toHaveCount(0, { timeout: 15_000 });
+  const results = Object.fromEntries(await page.locator("#results td[id]").evaluateAll((cells) => cells.map((c) => [c.id, c.textContent ?? ""])));
+  evidence.add({ request: `Chromium GET ${base}${app()}`, status: response?.status() ?? 0, excerpt: JSON.stringify(results), durationMs: Date.now() - began });
+  return results;
+}
+
+check("BR-01", async ({ page, evidence }, testInfo) => {
+  await openApp(page, proxy.url, evidence);
+  await expect(page.locator("#title")).toContainText("kac web app");
+  expect(new URL(page.url()).pathname).toBe(app());
+  await screenshot(page, testInfo, "app through kubectl proxy");
+});
+
+check("BR-02", async ({ page, evidence }, testInfo) => {
+  const results = await openApp(page, proxy.url, evidence);
+  expect(results["r-image"]).toBe("ok");
+  // The HTML said href="/login"; the API server rewrote it into the prefix.
+  expect(await page.locator("#abs-link").getAttribute("href")).toBe(`${app()}login`);
+  expect(await page.locator("#abs-form").getAttribute("action")).toBe(`${app()}submit`);
+  await page.locator("#abs-link").click();
+  await expect(page.locator("#login-page")).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe(`${app()}login`);
+  await screenshot(page, testInfo, "absolute link followed");
+});
+
+check("BR-03", async ({ page, evidence }, testInfo) => {
+  const results = await openApp(page, proxy.url, evidence);
+  expect(results["r-fetch-relative"]).toBe("ok");
+  await screenshot(page, testInfo, "relative fetch");
+  await page.locator("#rel-link").click();
+  await expect(page.locator("#login-page")).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe(`${app()}login`);
+});
+
+check("BR-04", async ({ page, evidence }, testInfo) => {
+  const results = await openApp(page, proxy.url, evidence);
+  await screenshot(page, testInfo, "prefix-unaware JavaScript");
+  // The documentation warns that such code breaks behind the proxy. If it works, something served the
+  // app at the root and hid the problem: that is what this check flags.
+  expect(results["r-fetch-absolute"], "fetch('/data') must miss the prefix").toBe("broken");
+  expect(results["r-fetch-origin"], "fetch(location.origin + '/data') must miss the prefix").toBe("broken");
+  evidence.add({ request: "fetch('/data'), fetch(location.origin + '/data')", status: "broken", excerpt: "limitation confirmed: prefix-unaware JavaScript breaks behind the proxy, as documented", durationMs: 0 });
+});
+
+check("BR-05", async ({ page, evidence }, testInfo) => {
+  await openApp(page, proxy.url, evidence);
+  await page.locator("#redirect-link").click();
+  await expect(page.locator("#login-page")).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe(`${app()}login`);
+  await screenshot(page, testInfo, "after the backend's redirect to /login");
+});
+
+check("BR-06", async ({ page, run, evidence, verdict }, testInfo) => {
+  const access = await clusterAccess(run);
+  // The address bar cannot carry a bearer token; the browser does not trust the cluster CA either.
+  const context = await page.context().browser()!.newContext({ ignoreHTTPSErrors: true });
+  try {
+    const bare = await context.newPage();
+    const response = await bare.goto(`${access.server.origin}${app()}`);
+    evidence.add({ request: `Chromium GET ${access.server.origin}${app()}`, status: response?.status() ?? 0, excerpt: (await bare.content()).slice(0, 300), durationMs: 0 });
+    expect([401, 403]).toContain(response?.status());
+    await screenshot(bare, testInfo, "API server URL without credentials");
+  } finally {
+    await context.close();
+  }
+  const basic = await ask(evidence, { ...direct, headers: { authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}` } }, app());
+  expect(basic.status).toBe(401);
+  verdict.docDrift("the page suggests basic authentication for browsers; Kubernetes removed it in 1.19 (the API server answers 401)");
+});
+
+check("BR-07", async ({ page, evidence }, testInfo) => {
+  const front = await AuthenticatingFront.start(direct);
+  try {
+    const results = await openApp(page, front.url, evidence);
+    expect(results["r-image"]).toBe("ok");
+    expect(results["r-fetch-relative"]).toBe("ok");
+    await screenshot(page, testInfo, "app through an authenticating front");
+  } finally {
+    await front.stop();
+  }
+});
+
+check("BR-08", async ({ page, run, evidence }, testInfo) => {
+  const dir = await mkdtemp(join(tmpdir(), "kac-www-"));
+  await writeFile(join(dir, "index.html"), `<!doctype html><title>kac --www</title><h1>kac --www</h1><p id="api">pending</p>
+<script>fetch("/api/").then((r) => r.json()).then((j) => { document.getElementById("api").textContent = j.kind + " " + j.versions.join(","); },
+(e) => { document.getElementById("api").textContent = "broken: " + e; });</script>`);
+  const www = await KubectlProxy.start(run, evidence, ["--port=0", `--www=${dir}`]);
+  try {
+    await page.goto(`${www.url}/static/`);
+    await expect(page.locator("#api")).toHaveText("APIVersions v1");
+    await screenshot(page, testInfo, "static page calling the API from the same origin");
+  } finally {
+    await www.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+check("BR-09", async ({ page, evidence }, testInfo) => {
+  const results = await openApp(page, proxy.url, evidence);
+  expect(results["r-websocket"]).toBe("ok");
+  await screenshot(page, testInfo, "WebSocket echo through the service proxy");
+});
