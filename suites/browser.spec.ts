@@ -9,6 +9,7 @@ import { check, expect, test } from "./support/check.ts";
 import { clusterAccess } from "./support/cluster-access.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { ProxyUnderTest } from "./support/proxy-under-test.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { screenshot } from "./support/screenshot.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";
@@ -20,19 +21,31 @@ import { serviceAccountWithToken } from "./support/service-account.ts";
 test.describe.configure({ mode: "serial" });
 const ns = useSuiteNamespace(test, "browser");
 let proxy: KubectlProxy;
+let underTest: ProxyUnderTest | undefined;
 let direct: ApiPath;
 const app = () => `/api/v1/namespaces/${ns.name}/services/web/proxy/`;
 
 test.beforeAll(async ({ run }) => {
   await deployBackend(ns.config, ns.name, run.fixtureImage, "web-backend", [service("web", "web-backend", [{ port: 80, targetPort: BACKEND_PORTS.web }])]);
   proxy = await KubectlProxy.start(run, new EvidenceLog(), ["--port=0"]);
+  underTest = await ProxyUnderTest.start(run);
   const token = await serviceAccountWithToken(ns.config, ns.name, "kac-browser", [{ apiGroups: [""], resources: ["services/proxy"], verbs: ["*"] }]);
   direct = await directPath(run, token);
 });
 
 test.afterAll(async () => {
   await proxy?.stop();
+  await underTest?.stop();
 });
+
+function label(base: string): string {
+  return base === proxy.url ? "kubectl proxy" : "proxy under test";
+}
+
+/** The proxies a browser check opens the app through: kubectl proxy, and the proxy under test if any. */
+function proxyBases(): string[] {
+  return [proxy.url, ...(underTest ? [underTest.path.base] : [])];
+}
 
 /** Opens the app and waits until its own probes have settled (no cell still "pending"). */
 async function openApp(page: Page, base: string, evidence: EvidenceLog): Promise<Record<string, string>> {
@@ -46,49 +59,59 @@ async function openApp(page: Page, base: string, evidence: EvidenceLog): Promise
 }
 
 check("BR-01", async ({ page, evidence }, testInfo) => {
-  await openApp(page, proxy.url, evidence);
-  await expect(page.locator("#title")).toContainText("kac web app");
-  expect(new URL(page.url()).pathname).toBe(app());
-  await screenshot(page, testInfo, "app through kubectl proxy");
+  for (const base of proxyBases()) {
+    await openApp(page, base, evidence);
+    await expect(page.locator("#title")).toContainText("kac web app");
+    expect(new URL(page.url()).pathname).toBe(app());
+    await screenshot(page, testInfo, `app through ${label(base)}`);
+  }
 });
 
 check("BR-02", async ({ page, evidence }, testInfo) => {
-  const results = await openApp(page, proxy.url, evidence);
-  expect(results["r-image"]).toBe("ok");
-  // The HTML said href="/login"; the API server rewrote it into the prefix.
-  expect(await page.locator("#abs-link").getAttribute("href")).toBe(`${app()}login`);
-  expect(await page.locator("#abs-form").getAttribute("action")).toBe(`${app()}submit`);
-  await page.locator("#abs-link").click();
-  await expect(page.locator("#login-page")).toBeVisible();
-  expect(new URL(page.url()).pathname).toBe(`${app()}login`);
-  await screenshot(page, testInfo, "absolute link followed");
+  for (const base of proxyBases()) {
+    const results = await openApp(page, base, evidence);
+    expect(results["r-image"]).toBe("ok");
+    // The HTML said href="/login"; the API server rewrote it into the prefix.
+    expect(await page.locator("#abs-link").getAttribute("href")).toBe(`${app()}login`);
+    expect(await page.locator("#abs-form").getAttribute("action")).toBe(`${app()}submit`);
+    await page.locator("#abs-link").click();
+    await expect(page.locator("#login-page")).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe(`${app()}login`);
+    await screenshot(page, testInfo, `absolute link followed (${label(base)})`);
+  }
 });
 
 check("BR-03", async ({ page, evidence }, testInfo) => {
-  const results = await openApp(page, proxy.url, evidence);
-  expect(results["r-fetch-relative"]).toBe("ok");
-  await screenshot(page, testInfo, "relative fetch");
-  await page.locator("#rel-link").click();
-  await expect(page.locator("#login-page")).toBeVisible();
-  expect(new URL(page.url()).pathname).toBe(`${app()}login`);
+  for (const base of proxyBases()) {
+    const results = await openApp(page, base, evidence);
+    expect(results["r-fetch-relative"]).toBe("ok");
+    await screenshot(page, testInfo, `relative fetch (${label(base)})`);
+    await page.locator("#rel-link").click();
+    await expect(page.locator("#login-page")).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe(`${app()}login`);
+  }
 });
 
 check("BR-04", async ({ page, evidence }, testInfo) => {
-  const results = await openApp(page, proxy.url, evidence);
-  await screenshot(page, testInfo, "prefix-unaware JavaScript");
-  // The documentation warns that such code breaks behind the proxy. If it works, something served the
-  // app at the root and hid the problem: that is what this check flags.
-  expect(results["r-fetch-absolute"], "fetch('/data') must miss the prefix").toBe("broken");
-  expect(results["r-fetch-origin"], "fetch(location.origin + '/data') must miss the prefix").toBe("broken");
-  evidence.add({ request: "fetch('/data'), fetch(location.origin + '/data')", status: "broken", excerpt: "limitation confirmed: prefix-unaware JavaScript breaks behind the proxy, as documented", durationMs: 0 });
+  for (const base of proxyBases()) {
+    const results = await openApp(page, base, evidence);
+    await screenshot(page, testInfo, `prefix-unaware JavaScript (${label(base)})`);
+    // The documentation warns that such code breaks behind the proxy. If it works, something served the
+    // app at the root and hid the problem: that is what this check flags.
+    expect(results["r-fetch-absolute"], "fetch('/data') must miss the prefix").toBe("broken");
+    expect(results["r-fetch-origin"], "fetch(location.origin + '/data') must miss the prefix").toBe("broken");
+    evidence.add({ request: "fetch('/data'), fetch(location.origin + '/data')", status: "broken", excerpt: "limitation confirmed: prefix-unaware JavaScript breaks behind the proxy, as documented", durationMs: 0 });
+  }
 });
 
 check("BR-05", async ({ page, evidence }, testInfo) => {
-  await openApp(page, proxy.url, evidence);
-  await page.locator("#redirect-link").click();
-  await expect(page.locator("#login-page")).toBeVisible();
-  expect(new URL(page.url()).pathname).toBe(`${app()}login`);
-  await screenshot(page, testInfo, "after the backend's redirect to /login");
+  for (const base of proxyBases()) {
+    await openApp(page, base, evidence);
+    await page.locator("#redirect-link").click();
+    await expect(page.locator("#login-page")).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe(`${app()}login`);
+    await screenshot(page, testInfo, `after the backend's redirect to /login (${label(base)})`);
+  }
 });
 
 check("BR-06", async ({ page, run, evidence, verdict }, testInfo) => {
@@ -138,7 +161,9 @@ check("BR-08", async ({ page, run, evidence }, testInfo) => {
 });
 
 check("BR-09", async ({ page, evidence }, testInfo) => {
-  const results = await openApp(page, proxy.url, evidence);
-  expect(results["r-websocket"]).toBe("ok");
-  await screenshot(page, testInfo, "WebSocket echo through the service proxy");
+  for (const base of proxyBases()) {
+    const results = await openApp(page, base, evidence);
+    expect(results["r-websocket"]).toBe("ok");
+    await screenshot(page, testInfo, `WebSocket echo through the service proxy (${label(base)})`);
+  }
 });

@@ -11,6 +11,7 @@ import { check, expect, test } from "./support/check.ts";
 import { freePort, hasIpv6Loopback } from "./support/free-port.ts";
 import { http, tlsAgent } from "./support/http.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { ProxyUnderTest } from "./support/proxy-under-test.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import type { EvidenceLog } from "./support/evidence.ts";
 import type { RunContext } from "../harness/run/run-context.ts";
@@ -27,6 +28,22 @@ async function withProxy(run: RunContext, evidence: EvidenceLog, args: string[],
   }
 }
 
+/**
+ * Runs a check's assertions against `kubectl proxy --port=0` and, when the run has one, against the
+ * proxy under test: the checks every API proxy should pass (no credentials needed, the default filter,
+ * the host filter).
+ */
+async function forEachProxy(run: RunContext, evidence: EvidenceLog, body: (base: string, port: number) => Promise<void>): Promise<void> {
+  await withProxy(run, evidence, ["--port=0"], (proxy) => body(proxy.url, proxy.port));
+  const underTest = await ProxyUnderTest.start(run);
+  if (!underTest) return;
+  try {
+    await body(underTest.path.base, Number(new URL(underTest.path.base).port));
+  } finally {
+    await underTest.stop();
+  }
+}
+
 function expectApiVersions(body: string): void {
   const api = JSON.parse(body) as { kind: string; versions: string[]; serverAddressByClientCIDRs?: unknown[] };
   expect(api.kind).toBe("APIVersions");
@@ -37,7 +54,9 @@ function expectApiVersions(body: string): void {
 check("KP-01", async ({ run, evidence }) => {
   await withProxy(run, evidence, ["--port=0"], async (proxy) => {
     expect(proxy.banner).toMatch(/^Starting to serve on 127\.0\.0\.1:\d+$/);
-    const answer = await http(evidence, `http://localhost:${proxy.port}/api/`);
+  });
+  await forEachProxy(run, evidence, async (_, port) => {
+    const answer = await http(evidence, `http://localhost:${port}/api/`);
     expect(answer.status).toBe(200);
     expectApiVersions(answer.body);
   });
@@ -64,8 +83,8 @@ check("KP-03", async ({ run, evidence }) => {
 
 check("KP-04", async ({ run, evidence }) => {
   const access = await clusterAccess(run);
-  await withProxy(run, evidence, ["--port=0"], async (proxy) => {
-    const viaProxy = await http(evidence, `${proxy.url}/api/`);
+  await forEachProxy(run, evidence, async (base) => {
+    const viaProxy = await http(evidence, `${base}/api/`);
     expect(viaProxy.status).toBe(200);
   });
   // The same request straight to the API server, trusting its CA but presenting nothing.
@@ -105,9 +124,9 @@ check("KP-05", async ({ run, evidence }) => {
 });
 
 check("KP-06", async ({ run, evidence }) => {
-  await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+  await forEachProxy(run, evidence, async (base) => {
     for (const verb of ["exec", "attach"]) {
-      const answer = await http(evidence, `${proxy.url}/api/v1/namespaces/default/pods/any/${verb}?command=true`, { method: "POST" });
+      const answer = await http(evidence, `${base}/api/v1/namespaces/default/pods/any/${verb}?command=true`, { method: "POST" });
       expect(answer.status).toBe(403);
       expect(answer.body.trim()).toBe("Forbidden");
     }
@@ -115,11 +134,11 @@ check("KP-06", async ({ run, evidence }) => {
 });
 
 check("KP-07", async ({ run, evidence }) => {
-  await withProxy(run, evidence, ["--port=0"], async (proxy) => {
-    const evil = await http(evidence, `${proxy.url}/api/`, { headers: { host: `evil.example:${proxy.port}` } });
+  await forEachProxy(run, evidence, async (base, port) => {
+    const evil = await http(evidence, `${base}/api/`, { headers: { host: `evil.example:${port}` } });
     expect(evil.status).toBe(403);
     for (const host of ["localhost", "127.0.0.1", "[::1]"]) {
-      const answer = await http(evidence, `${proxy.url}/api/`, { headers: { host: `${host}:${proxy.port}` } });
+      const answer = await http(evidence, `${base}/api/`, { headers: { host: `${host}:${port}` } });
       expect(answer.status, `Host: ${host}`).toBe(200);
     }
   });

@@ -6,6 +6,7 @@ import { check, expect, test } from "./support/check.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { http } from "./support/http.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { ProxyUnderTest } from "./support/proxy-under-test.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";
 import type { HttpAnswer } from "./support/http.ts";
@@ -21,6 +22,7 @@ const BACKEND = "backend";
 const NODE_PORT_SERVICE = "nodeport";
 let paths: ApiPath[];
 let proxy: KubectlProxy;
+let underTest: ProxyUnderTest | undefined;
 /** A token of a ServiceAccount with no permissions at all. */
 let powerless: ApiPath;
 
@@ -42,12 +44,14 @@ test.beforeAll(async ({ run }) => {
   const rights = [{ apiGroups: [""], resources: ["services/proxy", "pods/proxy"], verbs: ["*"] }];
   const token = await serviceAccountWithToken(ns.config, ns.name, "kac-proxy-client", rights);
   proxy = await KubectlProxy.start(run, new EvidenceLog(), ["--port=0"]);
-  paths = [proxyPath(proxy), await directPath(run, token)];
+  underTest = await ProxyUnderTest.start(run);
+  paths = [proxyPath(proxy), await directPath(run, token), ...(underTest ? [underTest.path] : [])];
   powerless = { ...(await directPath(run, await serviceAccountWithToken(ns.config, ns.name, "kac-no-rights", []))), name: "direct, no RBAC" };
 });
 
 test.afterAll(async () => {
   await proxy?.stop();
+  await underTest?.stop();
 });
 
 const svc = (id: string, rest = "/") => `/api/v1/namespaces/${ns.name}/services/${id}/proxy${rest}`;

@@ -8,6 +8,8 @@ import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { UsageError } from "../errors/usage-error.ts";
 import { connectDockerHost } from "../kind/docker-host.ts";
 import { Progress } from "../log/progress.ts";
+import { redact } from "../log/redact.ts";
+import { ClusterStartError } from "../kind/cluster.ts";
 import { closingLine, type Report } from "../report/model.ts";
 import type { RunContext } from "../run/run-context.ts";
 import { checkSuiteNames, runSuites } from "../run/suite-runner.ts";
@@ -55,6 +57,7 @@ async function run(options: RunOptions): Promise<number> {
       kubectl,
       fixtureImage: options.fixtureImage,
       nodePortMappings: target.publishedPorts,
+      ...(options.proxyUrl || options.proxyCommand ? { proxyUnderTest: { url: options.proxyUrl, command: options.proxyCommand } } : {}),
       target: {
         kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
         ...(target.nodeImage ? { nodeImage: target.nodeImage } : {}),
@@ -141,6 +144,11 @@ main(process.argv.slice(2)).then(
     await guard.release();
     if (error instanceof UsageError) {
       process.stderr.write(`${error.line()}\n`);
+      process.exit(2);
+    }
+    if (error instanceof ClusterStartError) {
+      // The environment, not the checks: exit 2, with what the node said for whoever debugs it.
+      process.stderr.write(`${redact(error.detail).replace(/^/gm, "    ")}\nerror: ${error.message}; the lines above are the node's own output\n`);
       process.exit(2);
     }
     process.stderr.write(`internal error: ${(error as Error).stack ?? error}\n`);

@@ -12,6 +12,8 @@ export interface RunOptions {
   /** Suite names (file names under suites/ without .spec.ts); empty means all. */
   suites: string[];
   grep?: string;
+  proxyUrl?: string;
+  proxyCommand?: string;
 }
 
 export type Command =
@@ -36,6 +38,8 @@ Options for run:
                        built by npm run images; an existing cluster must be able to pull it)
   --kubeconfig PATH    check an existing cluster instead of starting one
   --context NAME       the kubeconfig context to use (default: its current context)
+  --proxy-url URL      also check this proxy to the API, side by side with kubectl proxy
+  --proxy-command CMD  start this proxy for the checks ({port} and {kubeconfig} are filled in)
   --suite NAME         run only this suite (repeatable): kubeconfig, kubectl-proxy, token, ...
   --grep PATTERN       run only checks whose ID or title matches
   --report-dir DIR     where reports go (default: reports)
@@ -64,6 +68,8 @@ export function parseCommand(argv: string[]): Command {
         run: { type: "string" },
         suite: { type: "string", multiple: true },
         grep: { type: "string" },
+        "proxy-url": { type: "string" },
+        "proxy-command": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -76,6 +82,13 @@ export function parseCommand(argv: string[]): Command {
   if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run and down (see --help)");
   if (values.context && !values.kubeconfig) throw new UsageError("--context needs --kubeconfig", "name the kubeconfig that holds the context");
   if (values.kubeconfig && values["kind-config"]) throw new UsageError("--kubeconfig and --kind-config exclude each other", "choose an existing cluster or a kind cluster");
+  if (values["proxy-url"] && values["proxy-command"]) throw new UsageError("--proxy-url and --proxy-command exclude each other", "name one proxy under test");
+  if (values["proxy-url"] && !/^https?:\/\/[^/]+/.test(values["proxy-url"])) {
+    throw new UsageError(`--proxy-url ${values["proxy-url"]} is not an http:// or https:// URL`, "pass the proxy's base URL, e.g. http://127.0.0.1:8001");
+  }
+  if (values["proxy-command"] && !values["proxy-command"].includes("{port}")) {
+    throw new UsageError("--proxy-command has no {port} placeholder", "the harness chooses the port; write {port} where the command takes it");
+  }
   return {
     name: "run",
     options: {
@@ -88,6 +101,8 @@ export function parseCommand(argv: string[]): Command {
       keep: values.keep ?? false,
       suites: values.suite ?? [],
       grep: values.grep,
+      proxyUrl: values["proxy-url"],
+      proxyCommand: values["proxy-command"],
     },
   };
 }

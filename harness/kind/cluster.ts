@@ -71,7 +71,9 @@ export class KindCluster {
     const began = Date.now();
     for (const action of PIPELINE) {
       if (this.aborted) throw new Error("cluster start was interrupted");
-      await progress.phase(action.name, () => action.run(context));
+      await progress.phase(action.name, () => action.run(context)).catch((error: Error) => {
+        throw new ClusterStartError(action.name, error);
+      });
     }
     progress.info(`cluster ${config.name} ready: ${context.nodes.length} nodes Ready ${((Date.now() - began) / 1000).toFixed(1)}s after start`);
     return new StartedKindCluster(this, context, choice.image, Date.now() - began);
@@ -136,6 +138,21 @@ export class StartedKindCluster {
 
   teardown(): Promise<void> {
     return this.cluster.teardown();
+  }
+}
+
+/** A start that failed in one of the pipeline's actions; `detail` holds what the failing command said. */
+export class ClusterStartError extends Error {
+  override name = "ClusterStartError";
+  readonly phase: string;
+  readonly detail: string;
+
+  constructor(phase: string, cause: Error) {
+    const lines = cause.message.trim().split("\n");
+    const problem = lines.findLast((l) => /error|fail|refused|timed out/i.test(l)) ?? lines[0]!;
+    super(`the kind cluster did not start: "${phase}" failed: ${problem.trim()}`);
+    this.phase = phase;
+    this.detail = lines.slice(-12).join("\n");
   }
 }
 

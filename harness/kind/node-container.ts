@@ -63,7 +63,10 @@ export class KindNodeContainer extends GenericContainer {
     // The host refuses --privileged: grant the capabilities one by one (all but the one the host lacks),
     // every device, and the host's cgroup tree, which the node image's entrypoint narrows to this
     // container's own subtree before systemd starts.
-    this.withAddedCapabilities("ALL").withDroppedCapabilities("SYS_RESOURCE").withSecurityOpt("systempaths=unconfined");
+    this.withAddedCapabilities("ALL").withDroppedCapabilities("SYS_RESOURCE");
+    // The CLI's --security-opt systempaths=unconfined: nothing under /proc or /sys masked or read-only.
+    this.hostConfig.MaskedPaths = [];
+    this.hostConfig.ReadonlyPaths = [];
     this.hostConfig.DeviceCgroupRules = ["a *:* rwm"];
     this.cgroupns("host");
     this.withBindMounts([{ source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", mode: "rw" }]);

@@ -17,6 +17,8 @@ export interface RunContext {
   /** The backend image the suites deploy (kac-fixture): present on kind nodes, pullable elsewhere. */
   fixtureImage: string;
   target: TargetDescription;
+  /** A proxy implementation to check beside `kubectl proxy` (--proxy-url or --proxy-command). */
+  proxyUnderTest?: { url?: string; command?: string };
   /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */
   nodePortMappings: PublishedPort[];
 }

@@ -16,7 +16,7 @@ path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 label() { docker image inspect -f '{{index .Config.Labels "io.kac.cache-key"}}' "$1" 2>/dev/null || true; }
 
-netbase() {
+netbase_image() {
   local key rootfs
   key=$(echo "bookworm minbase $netbase_packages" | sha256sum | cut -c1-16)
   rootfs="$CACHE/netbase/$key/rootfs.tar"
@@ -61,11 +61,13 @@ for ref in "${refs[@]}"; do
   tag=${ref##*:}
   case $name in
     kube-proxy)
-      netbase
+      netbase_image
       image "$ref" "$netbase" "$out/bin/$name" "/usr/local/bin/$name"
       ;;
     kube-*) image "$ref" scratch "$out/bin/$name" "/usr/local/bin/$name" ;;
     etcd) image "$ref" scratch "$CACHE/etcd/v${tag%-*}/etcd" /usr/local/bin/etcd ;;
+    # Upstream runs CoreDNS as a non-root user with a file capability to bind port 53; as root (kubeadm's
+    # Deployment grants NET_BIND_SERVICE) it needs neither.
     coredns) image "$ref" scratch "$CACHE/coredns/$tag/coredns" /coredns ;;
     pause) image "$ref" scratch "$CACHE/pause/$tag/pause" /pause "USER 65535:65535" ;;
     *) echo "no recipe for $ref" >&2 && exit 1 ;;

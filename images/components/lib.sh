@@ -26,6 +26,7 @@ cached() {
 # image_tag K8S_VERSION NAME: the tag kubeadm wants for image NAME (from kubernetes.sh's images.txt).
 image_tag() {
   local ref
-  ref=$(grep -m1 "/$2:" "$CACHE/kubernetes/$1/images.txt")
+  ref=$(grep -m1 "/$2:" "$CACHE/kubernetes/$1/images.txt") ||
+    { echo "no $2 image in $CACHE/kubernetes/$1/images.txt (run kubernetes.sh $1 first)" >&2 && return 1; }
   echo "${ref##*:}"
 }

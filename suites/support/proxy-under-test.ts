@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { request } from "undici";
+import type { RunContext } from "../../harness/run/run-context.ts";
+import type { ApiPath } from "./api-paths.ts";
+import { freePort } from "./free-port.ts";
+
+/** How long a proxy command may take to answer its first request. */
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * The proxy implementation under test (`--proxy-url`, or `--proxy-command` which the harness starts
+ * with {port} and {kubeconfig} filled in). Checks that apply to any proxy run against it beside
+ * `kubectl proxy`; a difference fails the check, with both answers as evidence.
+ */
+export class ProxyUnderTest {
+  readonly path: ApiPath;
+  private readonly process?: ChildProcess;
+
+  private constructor(url: string, process?: ChildProcess) {
+    this.path = { name: "proxy under test", base: url.replace(/\/$/, ""), headers: {} };
+    this.process = process;
+  }
+
+  /** Undefined when the run has no proxy under test. */
+  static async start(run: RunContext): Promise<ProxyUnderTest | undefined> {
+    const spec = run.proxyUnderTest;
+    if (!spec) return undefined;
+    if (spec.url) return new ProxyUnderTest(spec.url);
+    const port = await freePort();
+    const command = spec.command!.replaceAll("{port}", String(port)).replaceAll("{kubeconfig}", run.kubeconfigPath);
+    // Its own process group, so stopping it also stops whatever it started (a kubectl proxy behind it).
+    const child = spawn("/bin/sh", ["-c", command], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+    let said = "";
+    child.stderr!.on("data", (chunk) => (said = (said + chunk).slice(-2000)));
+    const proxy = new ProxyUnderTest(`http://127.0.0.1:${port}`, child);
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the proxy command exited ${child.exitCode} before answering: ${said.trim()}`);
+      const answered = await request(`${proxy.path.base}/api/`).then((r) => r.body.dump().then(() => true), () => false);
+      if (answered) return proxy;
+      if (Date.now() > deadline) {
+        await proxy.stop();
+        throw new Error(`the proxy command did not answer on port ${port} within ${START_TIMEOUT_MS / 1000}s: ${said.trim()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid!, "SIGTERM");
+    await exited;
+  }
+}
