@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { KindCluster, type StartedKindCluster } from "../kind/cluster.ts";
 import { loadClusterConfig, type ClusterConfig } from "../kind/cluster-config.ts";
 import { loadImage } from "../kind/load-image.ts";
+import { copyNodeKubectl } from "../kind/node-kubectl.ts";
 import type { Progress } from "../log/progress.ts";
 import type { PublishedPort } from "../run/run-context.ts";
 import type { Target } from "./target.ts";
@@ -52,18 +50,4 @@ function publishedPorts(config: ClusterConfig, cluster: StartedKindCluster): Pub
     hostAddress: m.listenAddress === "0.0.0.0" ? "127.0.0.1" : m.listenAddress,
     hostPort: node.hostPort(m.containerPort, m.protocol.toLowerCase()),
   })));
-}
-
-/**
- * The node image carries the kubectl of its own Kubernetes version; `kubectl proxy` checks must use
- * that one, since kubectl supports only one minor version of skew.
- */
-async function copyNodeKubectl(cluster: StartedKindCluster, dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const archive = await cluster.nodes[0]!.copyArchiveFromContainer("/usr/bin/kubectl");
-  const tar = spawn("tar", ["-x", "-C", dir], { stdio: ["pipe", "ignore", "inherit"] });
-  const exited = new Promise<void>((resolve, reject) => tar.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`tar exited ${code}`)))));
-  await pipeline(archive, tar.stdin);
-  await exited;
-  return join(dir, "kubectl");
 }

@@ -77,7 +77,13 @@ if [[ $(docker image inspect -f '{{index .Config.Labels "io.kac.cache-key"}}' "$
   echo "cached: $image ($key)" >&2
   exit 0
 fi
+old=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
 step "save cni-agent" docker save -o "$ctx/images/cni-agent.tar" "$agent"
 step "node image" docker build -q -t "$image" --label "io.kac.cache-key=$key" \
   --build-arg ROOTFS="$rootfs_image" --build-arg VERSION="$version" \
-  --build-arg SANDBOX_IMAGE="$sandbox" "$ctx"
+  --build-arg SANDBOX_IMAGE="$sandbox" "$ctx" >/dev/null
+echo "built: $image ($key)" >&2
+# The image this one replaces is 1 GB; drop it unless a container still uses it.
+if [[ -n $old && $old != $(docker image inspect -f '{{.Id}}' "$image") ]]; then
+  docker rmi "$old" >/dev/null 2>&1 || true
+fi

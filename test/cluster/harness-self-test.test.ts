@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { DEFAULT_FIXTURE_IMAGE } from "../../harness/cli/options.ts";
+import { KindCluster, type StartedKindCluster } from "../../harness/kind/cluster.ts";
+import { loadClusterConfig } from "../../harness/kind/cluster-config.ts";
+import { loadImage } from "../../harness/kind/load-image.ts";
+import { copyNodeKubectl } from "../../harness/kind/node-kubectl.ts";
+import { Progress } from "../../harness/log/progress.ts";
+import type { Report } from "../../harness/report/model.ts";
+import { RUN_LABEL } from "../../harness/run/labels.ts";
+import { PROJECT_ROOT, runCli } from "../support/cli.ts";
+
+// The harness must prove it catches breakage. One kind cluster serves as an existing cluster
+// (--kubeconfig) for a clean run and for runs against deliberately faulty proxies; each fault must be
+// flagged by exactly the checks that should catch it, and no other check may change.
+
+const FAULTY_PROXY = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-proxy.ts");
+const PROXY_SUITES = ["kubectl-proxy", "service-proxy"];
+
+const FAULTS: { fault: string; failing: string[] }[] = [
+  { fault: "none", failing: [] },
+  { fault: "drop-host-filter", failing: ["KP-07"] },
+  { fault: "strip-trailing-colon", failing: ["SP-04"] },
+  { fault: "drop-query", failing: ["SP-13"] },
+  { fault: "no-html-rewrite", failing: ["SP-19"] },
+];
+
+describe("the harness against an existing cluster and against faulty proxies", () => {
+  let dir: string;
+  let cluster: KindCluster;
+  let started: StartedKindCluster;
+  /** The cluster's own kubectl, as a user would pass with KAC_KUBECTL. */
+  let kubectl: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "kac-self-test-"));
+    cluster = new KindCluster({ config: loadClusterConfig(join(PROJECT_ROOT, "kind-config.yaml")), nodeImage: process.env.KAC_NODE_IMAGE, workDir: dir, progress: new Progress() });
+    started = await cluster.start();
+    await loadImage(started, DEFAULT_FIXTURE_IMAGE);
+    kubectl = await copyNodeKubectl(started, dir);
+  });
+
+  after(async () => {
+    await cluster.teardown();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function runAgainstCluster(name: string, extra: string[]): Promise<{ code: number | null; report: Report; stderr: string }> {
+    const reports = join(dir, `reports-${name}`);
+    const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--report-dir", reports, ...extra], { KAC_KUBECTL: kubectl });
+    const report = JSON.parse(await readFile(join(reports, "latest", "report.json"), "utf8")) as Report;
+    return { code: result.code, report, stderr: result.stderr };
+  }
+
+  test("--kubeconfig: the suites pass against a running cluster and leave no namespace behind", async () => {
+    const { code, report, stderr } = await runAgainstCluster("existing", ["--suite", "kubeconfig", "--suite", "token", "--suite", "kubectl-proxy"]);
+    const failed = report.checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.reason}`);
+    assert.deepEqual(failed, [], stderr);
+    assert.equal(code, 0);
+    assert.equal(report.target.kind, "existing");
+    for (const id of ["KC-01", "KC-04", "KP-01", "KP-07", "TK-01", "TK-10"]) {
+      assert.equal(report.checks.find((c) => c.id === id)!.result, "pass", id);
+    }
+    const config = new KubeConfig();
+    config.loadFromFile(started.kubeconfigPath);
+    const left = await config.makeApiClient(CoreV1Api).listNamespace({ labelSelector: RUN_LABEL });
+    assert.deepEqual(left.items.map((n) => n.metadata!.name), []);
+  });
+
+  for (const { fault, failing } of FAULTS) {
+    test(`a proxy with fault "${fault}" is caught by ${failing.join(", ") || "no check"}, and only by those`, async () => {
+      const command = `${process.execPath} ${FAULTY_PROXY} ${fault} {port} {kubeconfig}`;
+      const { code, report, stderr } = await runAgainstCluster(fault, ["--proxy-command", command, ...PROXY_SUITES.flatMap((s) => ["--suite", s])]);
+      const failed = report.checks.filter((c) => c.result === "fail").map((c) => c.id);
+      assert.deepEqual(failed, failing, `${stderr}\n${report.checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
+      assert.equal(code, failing.length ? 1 : 0);
+      for (const id of failing) {
+        const check = report.checks.find((c) => c.id === id)!;
+        assert.ok(check.evidence.some((e) => e.request.includes("proxy under test")) || check.evidence.length > 0, `${id} carries evidence`);
+      }
+    });
+  }
+});
