@@ -72,13 +72,31 @@ check("KP-02", async ({ run, evidence }) => {
   });
 });
 
-check("KP-03", async ({ run, evidence }) => {
+check("KP-03", async ({ run, evidence, verdict }) => {
   test.skip(!(await hasIpv6Loopback()), "this host has no IPv6 loopback (::1)");
-  await withProxy(run, evidence, ["--address=::1", "--port=0"], async (proxy) => {
+  const drift: string[] = [];
+  // As documented: --address=::1. kubectl joins address and port without brackets and cannot listen.
+  const plain = await KubectlProxy.start(run, evidence, ["--address=::1", "--port=0"]).catch((error: Error) => error);
+  if (plain instanceof KubectlProxy) {
+    await plain.stop();
+  } else {
+    expect(plain.message).toContain("too many colons");
+    drift.push("`--address=::1` fails (\"too many colons in address\"); `--address=[::1]` works");
+  }
+  await withProxy(run, evidence, ["--address=[::1]", "--port=0"], async (proxy) => {
     const answer = await http(evidence, `http://[::1]:${proxy.port}/api/`);
-    expect(answer.status).toBe(200);
-    expectApiVersions(answer.body);
+    if (answer.status === 403 && answer.body.trim() === "Forbidden") {
+      // The default --accept-hosts list has ^\[::1\]$, but the filter strips the port to "::1".
+      drift.push("the default host filter refuses `Host: [::1]:PORT`; the API answers over IPv6 with `Host: localhost`");
+      const viaLocalhost = await http(evidence, `http://[::1]:${proxy.port}/api/`, { headers: { host: `localhost:${proxy.port}` } });
+      expect(viaLocalhost.status).toBe(200);
+      expectApiVersions(viaLocalhost.body);
+    } else {
+      expect(answer.status).toBe(200);
+      expectApiVersions(answer.body);
+    }
   });
+  if (drift.length) verdict.docDrift(drift.join("; "));
 });
 
 check("KP-04", async ({ run, evidence }) => {
@@ -133,14 +151,19 @@ check("KP-06", async ({ run, evidence }) => {
   });
 });
 
-check("KP-07", async ({ run, evidence }) => {
+check("KP-07", async ({ run, evidence, verdict }) => {
   await forEachProxy(run, evidence, async (base, port) => {
     const evil = await http(evidence, `${base}/api/`, { headers: { host: `evil.example:${port}` } });
     expect(evil.status).toBe(403);
-    for (const host of ["localhost", "127.0.0.1", "[::1]"]) {
-      const answer = await http(evidence, `${base}/api/`, { headers: { host: `${host}:${port}` } });
+    // Browsers send the port; "[::1]" is asked without it, see the drift note below.
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, "[::1]"]) {
+      const answer = await http(evidence, `${base}/api/`, { headers: { host } });
       expect(answer.status, `Host: ${host}`).toBe(200);
     }
+  });
+  await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+    const withPort = await http(evidence, `${proxy.url}/api/`, { headers: { host: `[::1]:${proxy.port}` } });
+    if (withPort.status === 403) verdict.docDrift("kubectl proxy refuses `Host: [::1]:PORT` (its filter strips the port to \"::1\", which ^\\[::1\\]$ does not match)");
   });
 });
 
@@ -173,7 +196,8 @@ check("KP-10", async ({ run, evidence }) => {
   try {
     await writeFile(join(dir, "index.html"), "<!doctype html><title>kac static</title><p>KAC-STATIC-PAGE</p>");
     await withProxy(run, evidence, ["--port=0", `--www=${dir}`], async (proxy) => {
-      const page = await http(evidence, `${proxy.url}/static/index.html`);
+      // A directory URL: Go's file server redirects /index.html to ./ itself.
+      const page = await http(evidence, `${proxy.url}/static/`);
       expect(page.status).toBe(200);
       expect(page.body).toContain("KAC-STATIC-PAGE");
       const api = await http(evidence, `${proxy.url}/api/`);

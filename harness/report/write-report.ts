@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { redact } from "../log/redact.ts";
+import { redact, redactDeep } from "../log/redact.ts";
 import { renderHtml, type Screenshots } from "./html.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -13,7 +13,7 @@ import type { Report } from "./model.ts";
 export async function writeReport(dir: string, report: Report, screenshots: Screenshots): Promise<void> {
   await mkdir(dir, { recursive: true });
   await Promise.all([
-    writeFile(join(dir, "report.json"), redact(`${JSON.stringify(report, null, 2)}\n`)),
+    writeFile(join(dir, "report.json"), `${JSON.stringify(redactDeep(report), null, 2)}\n`),
     writeFile(join(dir, "report.md"), redact(renderMarkdown(report))),
     writeFile(join(dir, "report.html"), redact(renderHtml(report, screenshots))),
     writeFile(join(dir, "junit.xml"), redact(renderJunit(report))),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { redact } from "../../harness/log/redact.ts";
+import { redact, redactDeep } from "../../harness/log/redact.ts";
 
 test("JWTs, bootstrap tokens and bearer headers are redacted", () => {
   const jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.c2lnbmF0dXJlLXZhbHVl";
@@ -19,4 +19,11 @@ test("PEM blocks and kubeconfig key data are redacted", () => {
 test("ordinary text is left alone", () => {
   const text = "GET https://127.0.0.1:40123/api -> 200 APIVersions v1 (12 ms)";
   assert.equal(redact(text), text);
+});
+
+test("a documented shell variable stays readable, and JSON stays valid", () => {
+  assert.equal(redact('--header "Authorization: Bearer ${TOKEN}"'), '--header "Authorization: Bearer ${TOKEN}"');
+  const report = { title: 'curl --header "Authorization: Bearer abcdefghijklmnop"', nested: [{ excerpt: "token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl" }] };
+  const text = JSON.stringify(redactDeep(report));
+  assert.deepEqual(JSON.parse(text), { title: 'curl --header "Authorization: Bearer <redacted>"', nested: [{ excerpt: "token: <redacted-jwt>" }] });
 });
