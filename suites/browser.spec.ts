@@ -18,7 +18,8 @@ import { serviceAccountWithToken } from "./support/service-account.ts";
 // opened through the API server's service proxy in Chromium. The proxy puts the app under a path
 // prefix; the page shows which of its parts survive that.
 
-test.describe.configure({ mode: "serial" });
+// Not serial: a failing check must not hide the results of the others. After a failure Playwright
+// starts a fresh worker, which sets the suite up again.
 const ns = useSuiteNamespace(test, "browser");
 let proxy: KubectlProxy;
 let underTest: ProxyUnderTest | undefined;

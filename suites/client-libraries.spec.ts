@@ -9,7 +9,8 @@ import { useSuiteNamespace } from "./support/namespace.ts";
 // to the API server from the same kubeconfig kubectl uses. Each check runs the documentation's snippet
 // (load the config, list pods) as its own program and passes when it lists the suite's fixture pod.
 
-test.describe.configure({ mode: "serial" });
+// Not serial: a failing check must not hide the results of the others. After a failure Playwright
+// starts a fresh worker, which sets the suite up again.
 const ns = useSuiteNamespace(test, "client-libraries");
 const FIXTURE_POD = "kac-listed-pod";
 

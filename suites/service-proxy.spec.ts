@@ -16,7 +16,8 @@ import type { HttpAnswer } from "./support/http.ts";
 // URL form is asked through `kubectl proxy` and straight to the API server with a bearer token, and the
 // two must agree; the fixture's answer says which port and scheme served it.
 
-test.describe.configure({ mode: "serial" });
+// Not serial: a failing check must not hide the results of the others. After a failure Playwright
+// starts a fresh worker, which sets the suite up again.
 const ns = useSuiteNamespace(test, "service-proxy");
 const BACKEND = "backend";
 const NODE_PORT_SERVICE = "nodeport";

@@ -9,6 +9,7 @@ import { useSuiteNamespace } from "./support/namespace.ts";
 // access-cluster#without-kubectl-proxy: a bearer token sent straight to the API server. The commands
 // are the page's own, run verbatim in the suite's namespace (its kubeconfig's context names it).
 
+// Serial: the checks follow the documented flow, each using the Secret and token of the ones before.
 test.describe.configure({ mode: "serial" });
 const ns = useSuiteNamespace(test, "token");
 

@@ -13,7 +13,4 @@ step pause "$here/pause.sh" "$version"
 step images "$here/control-plane-images.sh" "$version"
 
 printf '%-12s %9s\n' step seconds
-for row in "${STEP_TIMES[@]}"; do
-  read -r name secs <<<"$row"
-  printf '%-12s %9s\n' "$name" "$secs"
-done
+for row in "${STEP_TIMES[@]}"; do printf '%-12s %9s\n' "${row% *}" "${row##* }"; done
