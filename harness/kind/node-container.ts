@@ -60,16 +60,16 @@ export class KindNodeContainer extends GenericContainer {
       this.cgroupns("private");
       return;
     }
-    // The host refuses --privileged: grant the capabilities one by one (all but the one the host lacks),
-    // every device, and the host's cgroup tree, which the node image's entrypoint narrows to this
-    // container's own subtree before systemd starts.
+    // The host refuses --privileged: grant the capabilities one by one (all but the one the host lacks)
+    // and every device. The cgroup namespace stays private, as kind's own; Docker mounts it read-only
+    // without --privileged, and the node image's entrypoint mounts writable hierarchies of the
+    // container's own subtree before systemd starts (kindest/node's entrypoint expects --privileged).
     this.withAddedCapabilities("ALL").withDroppedCapabilities("SYS_RESOURCE");
     // The CLI's --security-opt systempaths=unconfined: nothing under /proc or /sys masked or read-only.
     this.hostConfig.MaskedPaths = [];
     this.hostConfig.ReadonlyPaths = [];
     this.hostConfig.DeviceCgroupRules = ["a *:* rwm"];
-    this.cgroupns("host");
-    this.withBindMounts([{ source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", mode: "rw" }]);
+    this.cgroupns("private");
   }
 
   /** Docker API 1.41 knows the field; the dockerode typings do not yet. */
