@@ -59,7 +59,7 @@ export class KindCluster {
     progress.info(`node image ${choice.image} (${choice.reason})`);
     const host = await probeDockerHost(client, choice.image, labels);
     if (host.runMode === "capabilities") {
-      progress.info("this Docker host refuses --privileged: running nodes with an explicit capability set and the host's cgroup tree");
+      progress.info("this Docker host refuses --privileged: running nodes with an explicit capability set instead");
     }
     const context: ClusterContext = {
       config, runId: this.runId, labels, host, progress,

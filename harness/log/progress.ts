@@ -8,6 +8,8 @@ import { redact } from "./redact.ts";
 export class Progress {
   private readonly write: (line: string) => void;
   private readonly started = Date.now();
+  /** Every finished phase with its duration, for the benchmark. */
+  readonly phases: { name: string; ms: number }[] = [];
 
   constructor(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
     this.write = write;
@@ -23,6 +25,7 @@ export class Progress {
     this.info(`${name} ...`);
     try {
       const result = await work();
+      this.phases.push({ name, ms: Date.now() - begin });
       this.info(`${name}: done in ${seconds(Date.now() - begin)}`);
       return result;
     } catch (error) {

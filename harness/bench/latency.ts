@@ -1,0 +1,42 @@
+import type { Dispatcher } from "undici";
+import { request } from "undici";
+
+/** One access path to time: a base URL, and how to reach it (TLS agent, credentials). */
+export interface TimedPath {
+  name: string;
+  base: string;
+  /** The fixed request mix, as paths below base. */
+  requests: string[];
+  dispatcher?: Dispatcher;
+  headers?: Record<string, string>;
+}
+
+export interface LatencyFigures {
+  path: string;
+  requests: number;
+  p50Ms: number;
+  p95Ms: number;
+  /** p50 divided by the direct path's p50 (1 for the direct path itself). */
+  overhead?: number;
+}
+
+/** Sends the path's request mix `rounds` times, in order, one at a time, and returns p50 and p95. */
+export async function measureLatency(path: TimedPath, rounds: number): Promise<LatencyFigures> {
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const rel of path.requests) {
+      const began = performance.now();
+      const answer = await request(`${path.base}${rel}`, { dispatcher: path.dispatcher, headers: path.headers });
+      await answer.body.dump();
+      if (answer.statusCode >= 400) throw new Error(`${path.name}: ${rel} answered ${answer.statusCode}`);
+      samples.push(performance.now() - began);
+    }
+  }
+  return { path: path.name, requests: samples.length, p50Ms: percentile(samples, 50), p95Ms: percentile(samples, 95) };
+}
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round(sorted[Math.max(0, index)]! * 100) / 100;
+}
