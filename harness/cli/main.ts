@@ -56,6 +56,7 @@ async function run(options: RunOptions): Promise<number> {
       contextName: target.contextName,
       kubectl,
       fixtureImage: options.fixtureImage,
+      probeImage: options.probeImage,
       nodePortMappings: target.publishedPorts,
       ...(options.proxyUrl || options.proxyCommand ? { proxyUnderTest: { url: options.proxyUrl, command: options.proxyCommand } } : {}),
       target: {
@@ -98,7 +99,7 @@ async function startKind(options: RunOptions, workDir: string): Promise<Selected
   const { target, cluster, kubectl } = await startKindTarget({
     kindConfigPath: options.kindConfig,
     nodeImage: options.nodeImage,
-    images: [options.fixtureImage],
+    images: [options.fixtureImage, options.probeImage],
     workDir,
     progress,
     onCluster: (c) => guard.add("kind cluster", () => c.teardown()),

@@ -5,6 +5,7 @@ export interface RunOptions {
   kindConfig: string;
   nodeImage?: string;
   fixtureImage: string;
+  probeImage: string;
   kubeconfig?: string;
   context?: string;
   reportDir: string;
@@ -23,6 +24,8 @@ export type Command =
 
 /** Built by images/fixtures/build.sh (part of npm run images). */
 export const DEFAULT_FIXTURE_IMAGE = "kac.local/fixture:v1";
+/** Built by images/fixtures/probe/build.sh (part of npm run images). */
+export const DEFAULT_PROBE_IMAGE = "kac.local/probe:v1";
 
 export const USAGE = `Usage: kube-access-conformance <command> [options]
 
@@ -36,6 +39,7 @@ Options for run:
                        kindest/node image, else its offline build kac.local/node)
   --fixture-image IMG  the backend image the suites deploy (default: kac.local/fixture:v1,
                        built by npm run images; an existing cluster must be able to pull it)
+  --probe-image IMG    the in-cluster probe image (default: kac.local/probe:v1, likewise)
   --kubeconfig PATH    check an existing cluster instead of starting one
   --context NAME       the kubeconfig context to use (default: its current context)
   --proxy-url URL      also check this proxy to the API, side by side with kubectl proxy
@@ -61,6 +65,7 @@ export function parseCommand(argv: string[]): Command {
         "kind-config": { type: "string" },
         "node-image": { type: "string" },
         "fixture-image": { type: "string" },
+        "probe-image": { type: "string" },
         kubeconfig: { type: "string" },
         context: { type: "string" },
         "report-dir": { type: "string" },
@@ -95,6 +100,7 @@ export function parseCommand(argv: string[]): Command {
       kindConfig: values["kind-config"] ?? "kind-config.yaml",
       nodeImage: values["node-image"] ?? (process.env.KAC_NODE_IMAGE || undefined),
       fixtureImage: values["fixture-image"] ?? DEFAULT_FIXTURE_IMAGE,
+      probeImage: values["probe-image"] ?? DEFAULT_PROBE_IMAGE,
       kubeconfig: values.kubeconfig,
       context: values.context,
       reportDir: values["report-dir"] ?? "reports",

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { RUN_LABEL } from "../run/labels.ts";
 import { join } from "node:path";
 import { removeLabelled } from "../cleanup/docker-debris.ts";
@@ -18,6 +19,9 @@ import { connectDockerHost, probeDockerHost } from "./docker-host.ts";
 import type { KubernetesVersion } from "./kubernetes-version.ts";
 import { chooseNodeImage } from "./node-image.ts";
 import type { StartedKindNode } from "./node-container.ts";
+
+/** How often an interrupted start is swept for containers that appeared since the last pass. */
+const REMOVAL_POLL_MS = 500;
 
 /** kind's order: nodes, config, init, CNI, storage, join, wait (pkg/cluster/internal/create). */
 const PIPELINE: Action[] = [createNetwork, startNodes, writeKubeadmConfig, kubeadmInit, installCni, installStorage, kubeadmJoin, waitForReady, exportKubeconfig];
@@ -83,10 +87,14 @@ export class KindCluster {
   async teardown(): Promise<void> {
     this.aborted = true;
     const client = await connectDockerHost();
-    // Removing the containers first makes a start in progress fail fast instead of running to its end.
-    await removeLabelled(client, RUN_LABEL, this.runId);
-    await this.starting?.catch(() => undefined);
-    // A container whose creation was in flight during the first pass exists now.
+    let settled = this.starting === undefined;
+    const start = this.starting?.catch(() => undefined).finally(() => (settled = true));
+    // Removing containers as they appear makes a start in progress fail fast instead of running to its
+    // end; a container whose creation was in flight appears a moment later and goes the same way.
+    do {
+      await removeLabelled(client, RUN_LABEL, this.runId);
+      if (!settled) await Promise.race([start, sleep(REMOVAL_POLL_MS)]);
+    } while (!settled);
     await removeLabelled(client, RUN_LABEL, this.runId);
   }
 }

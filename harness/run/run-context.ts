@@ -16,6 +16,8 @@ export interface RunContext {
   kubectl: string;
   /** The backend image the suites deploy (kac-fixture): present on kind nodes, pullable elsewhere. */
   fixtureImage: string;
+  /** The in-cluster probe image (shell, curl, kubectl, the client snippets). */
+  probeImage: string;
   target: TargetDescription;
   /** A proxy implementation to check beside `kubectl proxy` (--proxy-url or --proxy-command). */
   proxyUnderTest?: { url?: string; command?: string };

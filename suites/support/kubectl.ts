@@ -28,6 +28,15 @@ export class Kubectl {
     this.kubeconfig = kubeconfig;
   }
 
+  /** The kubectl binary and kubeconfig this runner uses (for commands built around them). */
+  get binary(): string {
+    return this.run.kubectl;
+  }
+
+  get kubeconfigPath(): string {
+    return this.kubeconfig;
+  }
+
   /** The environment under which `kubectl` (no flags) means the target cluster, for documented shell pipelines. */
   get env(): NodeJS.ProcessEnv {
     return { ...process.env, KUBECONFIG: this.kubeconfig, PATH: `${dirname(this.run.kubectl)}:${process.env.PATH}` };

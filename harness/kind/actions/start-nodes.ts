@@ -1,6 +1,6 @@
 import { API_SERVER_BIND_PORT } from "../kubeadm-config.ts";
 import type { NodeConfig } from "../cluster-config.ts";
-import { KindNodeContainer } from "../node-container.ts";
+import { KindNodeContainer, type StartedKindNode } from "../node-container.ts";
 import type { Action, ClusterContext } from "./action.ts";
 
 /** Starts every node container at once and waits until systemd in each has booted. */
@@ -10,7 +10,9 @@ export const startNodes: Action = {
     const network = context.network;
     if (!network) throw new Error("start nodes needs the network");
     const names = nodeNames(context.config.name, context.config.nodes);
-    context.nodes = await Promise.all(context.config.nodes.map((node, i) => {
+    // allSettled, not all: when one node fails (or is removed by an interrupt), the others' creations
+    // must have finished before the action ends, or teardown could run before a container exists.
+    const starts = await Promise.allSettled(context.config.nodes.map((node, i) => {
       const nodeName = names[i]!;
       return new KindNodeContainer(node.image ?? context.nodeImage, {
         nodeName,
@@ -22,6 +24,9 @@ export const startNodes: Action = {
         portMappings: portMappings(context, node),
       }).start();
     }));
+    const failed = starts.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    context.nodes = starts.map((s) => (s as PromiseFulfilledResult<StartedKindNode>).value);
   },
 };
 

@@ -1,0 +1,134 @@
+import { CoreV1Api, type V1Pod } from "@kubernetes/client-node";
+import { deployBackend, service } from "./support/backend.ts";
+import { check, expect, test } from "./support/check.ts";
+import { useSuiteNamespace } from "./support/namespace.ts";
+import { inPod, startProbePod } from "./support/probe-pod.ts";
+import { serviceAccountWithToken } from "./support/service-account.ts";
+
+// access-api-from-pod and access-cluster#accessing-the-api-from-a-pod: what a program inside a Pod
+// finds (environment, DNS, ServiceAccount files) and the documented ways to reach the API from there.
+// Every command runs inside a real Pod of the probe image through `kubectl exec`.
+
+const ns = useSuiteNamespace(test, "in-cluster");
+const PROBE = "probe";
+const SA = "kac-probe";
+const DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/**
+ * Self-test hook (KAC_PROBE_FAULT, used by the harness's own tests only): breaks the probe Pod the way
+ * a misconfigured workload is broken, to prove the right checks notice.
+ */
+const FAULTS: Record<string, (pod: V1Pod) => void> = {
+  "no-token": (pod) => void (pod.spec!.automountServiceAccountToken = false),
+  "wrong-dns": (pod) => void Object.assign(pod.spec!, { dnsPolicy: "None", dnsConfig: { nameservers: ["127.0.0.1"], searches: ["example.invalid"] } }),
+};
+
+test.beforeAll(async ({ run }) => {
+  await serviceAccountWithToken(ns.config, ns.name, SA, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }]);
+  await deployBackend(ns.config, ns.name, run.fixtureImage, "backend", [service("plain", "backend", [{ port: 80, targetPort: 8080 }])]);
+  const fault = FAULTS[process.env.KAC_PROBE_FAULT ?? ""] ?? (() => {});
+  await startProbePod(ns.config, ns.name, PROBE, run.probeImage, (pod) => {
+    pod.spec!.serviceAccountName = SA;
+    fault(pod);
+  });
+});
+
+async function kubernetesService(): Promise<{ ip: string; port: number }> {
+  const svc = await ns.config.makeApiClient(CoreV1Api).readNamespacedService({ name: "kubernetes", namespace: "default" });
+  return { ip: svc.spec!.clusterIP!, port: svc.spec!.ports!.find((p) => p.name === "https")!.port };
+}
+
+check("IC-01", async ({ kubectl, verdict }) => {
+  const env = await inPod(kubectl, ns.name, PROBE, "echo $KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT_HTTPS $KUBERNETES_SERVICE_PORT");
+  expect(env.code).toBe(0);
+  const [host, httpsPort, port] = env.stdout.trim().split(" ");
+  const expected = await kubernetesService();
+  expect(host).toBe(expected.ip);
+  expect(Number(httpsPort)).toBe(expected.port);
+  // The page builds the URL from KUBERNETES_SERVICE_PORT_HTTPS; client libraries read KUBERNETES_SERVICE_PORT.
+  if (port !== httpsPort) verdict.warn(`KUBERNETES_SERVICE_PORT (${port}) differs from KUBERNETES_SERVICE_PORT_HTTPS (${httpsPort}): the documented URL and the client libraries reach different ports`);
+});
+
+check("IC-02", async ({ kubectl }) => {
+  const { ip } = await kubernetesService();
+  for (const name of ["kubernetes.default.svc", "kubernetes.default.svc.cluster.local"]) {
+    const lookup = await inPod(kubectl, ns.name, PROBE, `getent hosts ${name}`);
+    expect(lookup.code, `${name} resolves`).toBe(0);
+    expect(lookup.stdout.trim().split(/\s+/)[0]).toBe(ip);
+  }
+});
+
+check("IC-03", async ({ kubectl }) => {
+  const files = await inPod(kubectl, ns.name, PROBE, `ls ${DIR} && cat ${DIR}/namespace`);
+  expect(files.code, files.stderr).toBe(0);
+  const [listing, namespace] = [files.stdout.split("\n").slice(0, 3).sort(), files.stdout.split("\n")[3]];
+  expect(listing).toEqual(["ca.crt", "namespace", "token"]);
+  expect(namespace).toBe(ns.name);
+  // The token's subject, decoded inside the Pod: the token itself never leaves it.
+  const subject = await inPod(kubectl, ns.name, PROBE, `python3 -c 'import base64, json; p = open("${DIR}/token").read().split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))["sub"])'`);
+  expect(subject.stdout.trim()).toBe(`system:serviceaccount:${ns.name}:${SA}`);
+});
+
+/** The page's commands, verbatim. */
+const DOCUMENTED_CURL = `APISERVER=https://kubernetes.default.svc
+SERVICEACCOUNT=/var/run/secrets/kubernetes.io/serviceaccount
+NAMESPACE=$(cat \${SERVICEACCOUNT}/namespace)
+TOKEN=$(cat \${SERVICEACCOUNT}/token)
+CACERT=\${SERVICEACCOUNT}/ca.crt
+curl --cacert \${CACERT} --header "Authorization: Bearer \${TOKEN}" -X GET \${APISERVER}/api`;
+
+check("IC-04", async ({ kubectl }) => {
+  const answer = await inPod(kubectl, ns.name, PROBE, DOCUMENTED_CURL);
+  expect(answer.code, answer.stderr).toBe(0);
+  expect(JSON.parse(answer.stdout).kind).toBe("APIVersions");
+});
+
+check("IC-05", async ({ kubectl }) => {
+  // curl verifies the certificate against the IP in the URL: it must carry that IP as a SAN.
+  const answer = await inPod(kubectl, ns.name, PROBE, `curl -sS -o /dev/null -w '%{http_code}' --cacert ${DIR}/ca.crt https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT_HTTPS/healthz`);
+  expect(answer.code, answer.stderr).toBe(0);
+  expect(Number(answer.stdout)).toBeGreaterThan(0);
+});
+
+check("IC-06", async ({ kubectl, verdict }) => {
+  const answer = await inPod(kubectl, ns.name, PROBE, `curl -sS -o /dev/null -w '%{http_code}' --cacert ${DIR}/ca.crt https://kubernetes.default.svc/healthz`);
+  // Not guaranteed by the documentation: a certificate without the name is a warning, never a failure.
+  if (answer.code === 60) verdict.warn("the serving certificate does not name kubernetes.default.svc (curl exit 60)");
+  else expect(answer.code, answer.stderr).toBe(0);
+});
+
+check("IC-07", async ({ run, kubectl }) => {
+  await startProbePod(ns.config, ns.name, "no-token", run.probeImage, (pod) => void (pod.spec!.automountServiceAccountToken = false));
+  const files = await inPod(kubectl, ns.name, "no-token", `test ! -e ${DIR}/token && echo "no token"`);
+  expect(files.stdout.trim()).toBe("no token");
+  const answer = await inPod(kubectl, ns.name, "no-token", "curl -sS -k -o /dev/null -w '%{http_code}' https://kubernetes.default.svc/api");
+  expect([401, 403]).toContain(Number(answer.stdout));
+});
+
+check("IC-08", async ({ run, kubectl }) => {
+  await startProbePod(ns.config, ns.name, "sidecar", run.probeImage, (pod) => {
+    pod.spec!.serviceAccountName = SA;
+    pod.spec!.containers.push({ name: "kubectl-proxy", image: run.probeImage, imagePullPolicy: "IfNotPresent", command: ["kubectl", "proxy", "--port=8001"] });
+  });
+  // The sidecar may need a moment after Ready to listen: bounded retries on the observable answer.
+  await expect.poll(async () => (await inPod(kubectl, ns.name, "sidecar", "curl -sS -o /dev/null -w '%{http_code}' http://localhost:8001/api")).stdout, { timeout: 20_000 }).toBe("200");
+  const api = await inPod(kubectl, ns.name, "sidecar", "curl -sS http://localhost:8001/api");
+  expect(JSON.parse(api.stdout).kind).toBe("APIVersions");
+});
+
+check("IC-09", async ({ kubectl }) => {
+  for (const snippet of ["go-list-pods -in-cluster", "python3 /opt/kac/list_pods.py --in-cluster", "node /opt/kac/list-pods.mjs --in-cluster"]) {
+    const listed = await inPod(kubectl, ns.name, PROBE, snippet);
+    expect(listed.code, `${snippet}: ${listed.stderr}`).toBe(0);
+    expect(listed.stdout.split("\n"), snippet).toContain(PROBE);
+  }
+});
+
+check("IC-10", async ({ kubectl }) => {
+  const svc = await ns.config.makeApiClient(CoreV1Api).readNamespacedService({ name: "plain", namespace: ns.name });
+  for (const address of [`plain.${ns.name}.svc`, svc.spec!.clusterIP!]) {
+    const answer = await inPod(kubectl, ns.name, PROBE, `curl -sS http://${address}/from-pod`);
+    expect(answer.code, answer.stderr).toBe(0);
+    expect(JSON.parse(answer.stdout)).toMatchObject({ fixture: "kac-fixture", port: 8080, path: "/from-pod" });
+  }
+});
