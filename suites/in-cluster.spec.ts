@@ -117,7 +117,7 @@ check("IC-08", async ({ run, kubectl }) => {
 });
 
 check("IC-09", async ({ kubectl }) => {
-  for (const snippet of ["go-list-pods -in-cluster", "python3 /opt/kac/list_pods.py --in-cluster", "node /opt/kac/list-pods.mjs --in-cluster"]) {
+  for (const snippet of ["go-list-pods -in-cluster", "python3 /opt/kac/list_pods.py --in-cluster", "node /opt/kac/js/list-pods.mjs --in-cluster"]) {
     const listed = await inPod(kubectl, ns.name, PROBE, snippet);
     expect(listed.code, `${snippet}: ${listed.stderr}`).toBe(0);
     expect(listed.stdout.split("\n"), snippet).toContain(PROBE);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { DEFAULT_FIXTURE_IMAGE } from "../../harness/cli/options.ts";
+import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../../harness/cli/options.ts";
 import { KindCluster, type StartedKindCluster } from "../../harness/kind/cluster.ts";
 import { loadClusterConfig } from "../../harness/kind/cluster-config.ts";
 import { loadImage } from "../../harness/kind/load-image.ts";
@@ -19,14 +19,20 @@ import { PROJECT_ROOT, runCli } from "../support/cli.ts";
 // flagged by exactly the checks that should catch it, and no other check may change.
 
 const FAULTY_PROXY = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-proxy.ts");
-const PROXY_SUITES = ["kubectl-proxy", "service-proxy"];
+const proxy = (fault: string) => ["--proxy-command", `${process.execPath} ${FAULTY_PROXY} ${fault} {port} {kubeconfig}`];
+const suites = (...names: string[]) => names.flatMap((s) => ["--suite", s]);
 
-const FAULTS: { fault: string; failing: string[] }[] = [
-  { fault: "none", failing: [] },
-  { fault: "drop-host-filter", failing: ["KP-07"] },
-  { fault: "strip-trailing-colon", failing: ["SP-04"] },
-  { fault: "drop-query", failing: ["SP-13"] },
-  { fault: "no-html-rewrite", failing: ["SP-19"] },
+/** Each broken target and exactly the checks that must flag it; every other check must still pass. */
+const BROKEN: { what: string; args: string[]; env?: NodeJS.ProcessEnv; failing: string[] }[] = [
+  { what: "kubectl proxy behind a transparent front (no fault)", args: [...proxy("none"), ...suites("kubectl-proxy", "service-proxy", "browser")], failing: [] },
+  { what: "a proxy that drops the host filter", args: [...proxy("drop-host-filter"), ...suites("kubectl-proxy", "service-proxy")], failing: ["KP-07"] },
+  { what: "a proxy that drops the trailing colon of https:NAME:", args: [...proxy("strip-trailing-colon"), ...suites("kubectl-proxy", "service-proxy")], failing: ["SP-04"] },
+  { what: "a proxy that drops the query string", args: [...proxy("drop-query"), ...suites("kubectl-proxy", "service-proxy")], failing: ["SP-13"] },
+  { what: "a proxy that undoes HTML rewriting", args: [...proxy("no-html-rewrite"), ...suites("service-proxy")], failing: ["SP-19"] },
+  { what: "a proxy that serves every path from the root", args: [...proxy("serve-from-root"), ...suites("browser")], failing: ["BR-04"] },
+  { what: "a proxy that breaks WebSocket upgrades", args: [...proxy("break-websocket"), ...suites("browser")], failing: ["BR-09"] },
+  { what: "a probe Pod without its ServiceAccount token", args: suites("in-cluster"), env: { KAC_PROBE_FAULT: "no-token" }, failing: ["IC-03", "IC-04", "IC-05", "IC-06", "IC-09"] },
+  { what: "a probe Pod whose DNS answers wrongly", args: suites("in-cluster"), env: { KAC_PROBE_FAULT: "wrong-dns" }, failing: ["IC-02", "IC-04", "IC-06", "IC-10"] },
 ];
 
 describe("the harness against an existing cluster and against faulty proxies", () => {
@@ -41,6 +47,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
     cluster = new KindCluster({ config: loadClusterConfig(join(PROJECT_ROOT, "kind-config.yaml")), nodeImage: process.env.KAC_NODE_IMAGE, workDir: dir, progress: new Progress() });
     started = await cluster.start();
     await loadImage(started, DEFAULT_FIXTURE_IMAGE);
+    await loadImage(started, DEFAULT_PROBE_IMAGE);
     kubectl = await copyNodeKubectl(started, dir);
   });
 
@@ -49,9 +56,9 @@ describe("the harness against an existing cluster and against faulty proxies", (
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function runAgainstCluster(name: string, extra: string[]): Promise<{ code: number | null; report: Report; stderr: string }> {
-    const reports = join(dir, `reports-${name}`);
-    const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--report-dir", reports, ...extra], { KAC_KUBECTL: kubectl });
+  async function runAgainstCluster(name: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string }> {
+    const reports = join(dir, `reports-${name.replace(/\W+/g, "-")}`);
+    const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--report-dir", reports, ...extra], { KAC_KUBECTL: kubectl, ...env });
     const report = JSON.parse(await readFile(join(reports, "latest", "report.json"), "utf8")) as Report;
     return { code: result.code, report, stderr: result.stderr };
   }
@@ -71,17 +78,14 @@ describe("the harness against an existing cluster and against faulty proxies", (
     assert.deepEqual(left.items.map((n) => n.metadata!.name), []);
   });
 
-  for (const { fault, failing } of FAULTS) {
-    test(`a proxy with fault "${fault}" is caught by ${failing.join(", ") || "no check"}, and only by those`, async () => {
-      const command = `${process.execPath} ${FAULTY_PROXY} ${fault} {port} {kubeconfig}`;
-      const { code, report, stderr } = await runAgainstCluster(fault, ["--proxy-command", command, ...PROXY_SUITES.flatMap((s) => ["--suite", s])]);
-      const failed = report.checks.filter((c) => c.result === "fail").map((c) => c.id);
-      assert.deepEqual(failed, failing, `${stderr}\n${report.checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
+  for (const { what, args, env, failing } of BROKEN) {
+    test(`${what}: flagged by ${failing.join(", ") || "no check"}, and by nothing else`, async () => {
+      const { code, report, stderr } = await runAgainstCluster(what, args, env);
+      const failed = report.checks.filter((c) => c.result === "fail");
+      assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
       assert.equal(code, failing.length ? 1 : 0);
-      for (const id of failing) {
-        const check = report.checks.find((c) => c.id === id)!;
-        assert.ok(check.evidence.some((e) => e.request.includes("proxy under test")) || check.evidence.length > 0, `${id} carries evidence`);
-      }
+      for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
     });
   }
+
 });

@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { createServer, request as forward, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 
-type Fault = { request?: (req: IncomingMessage) => void; html?: (body: string) => string };
+type Fault = { request?: (req: IncomingMessage) => void; html?: (body: string) => string; refuseUpgrades?: boolean };
 
 const FAULTS: Record<string, Fault> = {
   none: {},
@@ -20,6 +20,15 @@ const FAULTS: Record<string, Fault> = {
   // `https:NAME:` loses its trailing colon and names service "https" instead.
   "strip-trailing-colon": { request: (req) => void (req.url = req.url!.replace(/\/services\/https:([^/:]+):\//, "/services/https:$1/")) },
   "drop-query": { request: (req) => void (req.url = req.url!.split("?")[0]) },
+  // Serves paths outside the API from the root of the service the page came from (its Referer): the
+  // app's prefix-unaware JavaScript then works, and the documented limitation disappears from view.
+  "serve-from-root": {
+    request: (req) => {
+      const prefix = /^\/api\/v1\/namespaces\/[^/]+\/services\/[^/]+\/proxy/.exec(new URL(req.headers.referer ?? "http://x/").pathname)?.[0];
+      if (prefix && !/^\/apis?\//.test(req.url!)) req.url = `${prefix}${req.url}`;
+    },
+  },
+  "break-websocket": { refuseUpgrades: true },
   // Undoes the API server's rewriting of absolute links in HTML.
   "no-html-rewrite": { html: (body) => body.replace(/((?:href|src|action)=")\/api\/v1\/namespaces\/[^"]*?\/proxy\//g, "$1/") },
 };
@@ -65,6 +74,10 @@ const server = createServer((req, res) => {
 
 // Upgrades (exec, WebSocket) go through at the byte level, with the same request fault applied.
 server.on("upgrade", (req, socket, head) => {
+  if (fault.refuseUpgrades) {
+    socket.end("HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+    return;
+  }
   fault.request?.(req);
   const backend = connect(upstream, "127.0.0.1", () => {
     const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`), "", ""];
