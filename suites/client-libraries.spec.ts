@@ -1,6 +1,6 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import { check, expect, test } from "./support/check.ts";
-import { goClient, jsClient, pythonClient, type ClientBuild } from "./support/client-builds.ts";
+import { goClient, javaClient, jsClient, pythonClient, unavailableClient, type ClientBuild } from "./support/client-builds.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
 import { Kubectl } from "./support/kubectl.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
@@ -44,6 +44,19 @@ check("CL-GO", async ({ run, evidence }) => {
 check("CL-PY", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
   await expectListed(kubectl, await pythonClient(), [ns.name], `python list_pods.py ${ns.name}   # config.load_kube_config()`);
+});
+
+check("CL-JAVA", async ({ run, evidence }) => {
+  const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  await expectListed(kubectl, await javaClient(), [ns.name], `java ListPods ${ns.name}   # Config.defaultClient(); CoreV1Api.listNamespacedPod`);
+});
+
+check("CL-DOTNET", async ({ run, evidence }) => {
+  await expectListed(new Kubectl(run, evidence, ns.kubeconfig), await unavailableClient("dotnet", "KubernetesClient (NuGet)"), [], "");
+});
+
+check("CL-HASKELL", async ({ run, evidence }) => {
+  await expectListed(new Kubectl(run, evidence, ns.kubeconfig), await unavailableClient("ghc", "kubernetes-client (Hackage)"), [], "");
 });
 
 check("CL-PROXY", async ({ run, evidence }) => {

@@ -8,6 +8,7 @@ import { http } from "./support/http.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
 import { ProxyUnderTest } from "./support/proxy-under-test.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
+import { inPod, startProbePod } from "./support/probe-pod.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";
 import type { HttpAnswer } from "./support/http.ts";
 
@@ -273,4 +274,24 @@ check("SP-22", async ({ evidence, verdict }) => {
   }
   const answer = await http(evidence, `http://${ingress.ip ?? ingress.hostname}/`);
   expect(answer.status).toBe(200);
+});
+
+check("SP-23", async ({ run, kubectl }) => {
+  const api = ns.config.makeApiClient(CoreV1Api);
+  const clusterIp = (await api.readNamespacedService({ name: "plain", namespace: ns.name })).spec!.clusterIP!;
+  // A shell in a Pod: the Service by DNS name and by ClusterIP.
+  await startProbePod(ns.config, ns.name, "shell", run.probeImage);
+  for (const address of [`plain.${ns.name}.svc`, clusterIp]) {
+    const answer = await inPod(kubectl, ns.name, "shell", `curl -sS http://${address}/from-pod`);
+    expect(answer.code, answer.stderr).toBe(0);
+    expect(JSON.parse(answer.stdout)).toMatchObject({ fixture: "kac-fixture", port: 8080, path: "/from-pod" });
+  }
+  // A shell on a node: a Pod in the node's network namespace, as `kubectl debug node/NAME` gives one.
+  const worker = (await api.listNode()).items.find((n) => !n.spec?.taints?.some((t) => t.effect === "NoSchedule"))!.metadata!.name!;
+  await startProbePod(ns.config, ns.name, "node-shell", run.probeImage, (pod) => Object.assign(pod.spec!, { hostNetwork: true, nodeName: worker }));
+  const fromNode = await inPod(kubectl, ns.name, "node-shell", `hostname; curl -sS http://${clusterIp}/from-node`);
+  expect(fromNode.code, fromNode.stderr).toBe(0);
+  const [hostname, body] = fromNode.stdout.split("\n");
+  expect(hostname).toBe(worker);
+  expect(JSON.parse(body!)).toMatchObject({ fixture: "kac-fixture", port: 8080, path: "/from-node" });
 });

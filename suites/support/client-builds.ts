@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +42,32 @@ export async function pythonClient(): Promise<ClientBuild> {
   } catch (error) {
     return { ok: false, reason: `the Python client could not be installed here (${firstLine(error)})` };
   }
+}
+
+/** The Java snippet: Maven resolves the official client's classpath, javac compiles the one class. */
+export async function javaClient(): Promise<ClientBuild> {
+  const classes = join(CACHE, "java-classes");
+  const classpathFile = join(CACHE, "java.classpath");
+  try {
+    await mkdir(classes, { recursive: true });
+    await run("mvn", ["-q", "-B", "-f", join(CLIENTS, "java", "pom.xml"), "dependency:build-classpath", `-Dmdep.outputFile=${classpathFile}`], { timeout: 600_000 });
+    const classpath = (await readFile(classpathFile, "utf8")).trim();
+    await run("javac", ["-cp", classpath, "-d", classes, join(CLIENTS, "java", "ListPods.java")], { timeout: 300_000 });
+    return { ok: true, command: ["java", "-cp", `${classes}:${classpath}`, "ListPods"] };
+  } catch (error) {
+    return { ok: false, reason: `the Java client could not be had here: Maven and a JDK are needed (${firstLine(error)})` };
+  }
+}
+
+/**
+ * Clients whose runtime this harness looks for but has no snippet of its own for yet: reported as
+ * skip, naming what is missing.
+ */
+export async function unavailableClient(runtime: string, library: string): Promise<ClientBuild> {
+  const found = await run("sh", ["-c", `command -v ${runtime}`]).then(() => true, () => false);
+  return { ok: false, reason: found
+    ? `${runtime} is installed, but this version of the harness has no ${library} snippet yet`
+    : `no ${runtime} runtime on this machine (the documented client is ${library})` };
 }
 
 /** The JavaScript snippet runs on this very Node with the project's own @kubernetes/client-node. */
