@@ -91,8 +91,9 @@ interface SelectedTarget {
 
 async function selectTarget(options: RunOptions, workDir: string): Promise<SelectedTarget> {
   if (!options.kubeconfig) return startKind(options, workDir);
+  const target = await connectExistingCluster(options.kubeconfig, options.context, options.allowContext, workDir);
   // KAC_KUBECTL: a kubectl within one minor version of the cluster, where the one on PATH is not.
-  return { target: await connectExistingCluster(options.kubeconfig, options.context, workDir), kubectl: process.env.KAC_KUBECTL || "kubectl" };
+  return { target, kubectl: process.env.KAC_KUBECTL || "kubectl" };
 }
 
 async function startKind(options: RunOptions, workDir: string): Promise<SelectedTarget> {

@@ -8,6 +8,8 @@ export interface RunOptions {
   probeImage: string;
   kubeconfig?: string;
   context?: string;
+  /** The context the user consents to checking (existing clusters only). */
+  allowContext?: string;
   reportDir: string;
   keep: boolean;
   /** Suite names (file names under suites/ without .spec.ts); empty means all. */
@@ -42,6 +44,8 @@ Options for run:
   --probe-image IMG    the in-cluster probe image (default: kac.local/probe:v1, likewise)
   --kubeconfig PATH    check an existing cluster instead of starting one
   --context NAME       the kubeconfig context to use (default: its current context)
+  --allow-context NAME consent to check that existing cluster: the suites create (and remove)
+                       namespaces labelled io.kac.run there; required with --kubeconfig
   --proxy-url URL      also check this proxy to the API, side by side with kubectl proxy
   --proxy-command CMD  start this proxy for the checks ({port} and {kubeconfig} are filled in)
   --suite NAME         run only this suite (repeatable): kubeconfig, kubectl-proxy, token, ...
@@ -68,6 +72,7 @@ export function parseCommand(argv: string[]): Command {
         "probe-image": { type: "string" },
         kubeconfig: { type: "string" },
         context: { type: "string" },
+        "allow-context": { type: "string" },
         "report-dir": { type: "string" },
         keep: { type: "boolean" },
         run: { type: "string" },
@@ -103,6 +108,7 @@ export function parseCommand(argv: string[]): Command {
       probeImage: values["probe-image"] ?? DEFAULT_PROBE_IMAGE,
       kubeconfig: values.kubeconfig,
       context: values.context,
+      allowContext: values["allow-context"],
       reportDir: values["report-dir"] ?? "reports",
       keep: values.keep ?? false,
       suites: values.suite ?? [],

@@ -10,9 +10,10 @@ const REACHABLE_TIMEOUT_MS = 10_000;
 
 /**
  * A cluster the user already runs, chosen by kubeconfig and context. Loading it checks everything a
- * user can get wrong before any suite starts: the file, its syntax, the context, the server's answer.
+ * user can get wrong before any suite starts: the file, its syntax, the context, the consent to check
+ * it, the server's answer.
  */
-export async function connectExistingCluster(kubeconfigPath: string, contextName: string | undefined, workDir: string): Promise<Target> {
+export async function connectExistingCluster(kubeconfigPath: string, contextName: string | undefined, allowedContext: string | undefined, workDir: string): Promise<Target> {
   if (!existsSync(kubeconfigPath)) {
     throw new UsageError(`kubeconfig ${kubeconfigPath} does not exist`, "pass the path of an existing kubeconfig with --kubeconfig");
   }
@@ -27,6 +28,14 @@ export async function connectExistingCluster(kubeconfigPath: string, contextName
   if (!context || !config.getContextObject(context)) {
     const known = config.getContexts().map((c) => c.name).join(", ") || "none";
     throw new UsageError(`context "${context || "(none set)"}" is not in ${kubeconfigPath} (contexts: ${known})`, "pass one of them with --context");
+  }
+  // The suites create namespaces (and remove them) in a cluster the harness did not start: only with
+  // the user's word, naming the very context, so a wrong current context cannot be checked by accident.
+  if (allowedContext !== context) {
+    throw new UsageError(
+      `checking context "${context}" creates namespaces labelled io.kac.run in that cluster (removed afterwards)`,
+      `consent with --allow-context ${context}`,
+    );
   }
   config.setCurrentContext(context);
   const server = config.getCurrentCluster()?.server;

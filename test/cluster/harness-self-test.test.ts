@@ -58,7 +58,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
 
   async function runAgainstCluster(name: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string }> {
     const reports = join(dir, `reports-${name.replace(/\W+/g, "-")}`);
-    const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--report-dir", reports, ...extra], { KAC_KUBECTL: kubectl, ...env });
+    const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--report-dir", reports, ...extra], { KAC_KUBECTL: kubectl, ...env });
     const report = JSON.parse(await readFile(join(reports, "latest", "report.json"), "utf8")) as Report;
     return { code: result.code, report, stderr: result.stderr };
   }

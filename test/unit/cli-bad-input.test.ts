@@ -62,10 +62,17 @@ test("an unknown context", async () => {
   await expectOneLine(["run", "--kubeconfig", file, "--context", "elsewhere"], /context "elsewhere" is not in .* \(contexts: ctx\); pass one of them/);
 });
 
+test("an existing cluster without consent", async () => {
+  const file = join(dir, "no-consent");
+  await writeFile(file, kubeconfig("https://127.0.0.1:1"));
+  await expectOneLine(["run", "--kubeconfig", file], /checking context "ctx" creates namespaces .*; consent with --allow-context ctx$/);
+  await expectOneLine(["run", "--kubeconfig", file, "--allow-context", "other"], /consent with --allow-context ctx$/);
+});
+
 test("an unreachable server", async () => {
   const file = join(dir, "unreachable");
   await writeFile(file, kubeconfig("https://127.0.0.1:1"));
-  await expectOneLine(["run", "--kubeconfig", file], /API server https:\/\/127\.0\.0\.1:1 of context "ctx" is unreachable/);
+  await expectOneLine(["run", "--kubeconfig", file, "--allow-context", "ctx"], /API server https:\/\/127\.0\.0\.1:1 of context "ctx" is unreachable/);
 });
 
 test("an invalid kind-config.yaml: YAML error, unknown field, unsupported value", async () => {
