@@ -10,6 +10,7 @@ import { clusterAccess } from "./support/cluster-access.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
 import { ProxyUnderTest } from "./support/proxy-under-test.ts";
+import { KUBECTL_PROXY, PROXY_UNDER_TEST } from "../harness/report/proxy-comparison.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { screenshot } from "./support/screenshot.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";
@@ -40,7 +41,8 @@ test.afterAll(async () => {
 });
 
 function label(base: string): string {
-  return base === proxy.url ? "kubectl proxy" : "proxy under test";
+  if (base === proxy.url) return KUBECTL_PROXY;
+  return base === underTest?.path.base ? PROXY_UNDER_TEST : "authenticating front";
 }
 
 /** The proxies a browser check opens the app through: kubectl proxy, and the proxy under test if any. */
@@ -55,7 +57,7 @@ async function openApp(page: Page, base: string, evidence: EvidenceLog): Promise
   await expect(page.locator("#title")).toBeVisible();
   await expect(page.locator("#results .pending")).toHaveCount(0, { timeout: 15_000 });
   const results = Object.fromEntries(await page.locator("#results td[id]").evaluateAll((cells) => cells.map((c) => [c.id, c.textContent ?? ""])));
-  evidence.add({ request: `Chromium GET ${base}${app()}`, status: response?.status() ?? 0, excerpt: JSON.stringify(results), durationMs: Date.now() - began });
+  evidence.add({ request: `Chromium GET ${base}${app()}`, status: response?.status() ?? 0, excerpt: JSON.stringify(results), durationMs: Date.now() - began, path: label(base) });
   return results;
 }
 

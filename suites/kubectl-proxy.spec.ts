@@ -12,6 +12,7 @@ import { freePort, hasIpv6Loopback } from "./support/free-port.ts";
 import { http, tlsAgent } from "./support/http.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
 import { ProxyUnderTest } from "./support/proxy-under-test.ts";
+import { KUBECTL_PROXY } from "../harness/report/proxy-comparison.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import type { EvidenceLog } from "./support/evidence.ts";
 import type { RunContext } from "../harness/run/run-context.ts";
@@ -33,12 +34,12 @@ async function withProxy(run: RunContext, evidence: EvidenceLog, args: string[],
  * proxy under test: the checks every API proxy should pass (no credentials needed, the default filter,
  * the host filter).
  */
-async function forEachProxy(run: RunContext, evidence: EvidenceLog, body: (base: string, port: number) => Promise<void>): Promise<void> {
-  await withProxy(run, evidence, ["--port=0"], (proxy) => body(proxy.url, proxy.port));
+async function forEachProxy(run: RunContext, evidence: EvidenceLog, body: (base: string, port: number, path: string) => Promise<void>): Promise<void> {
+  await withProxy(run, evidence, ["--port=0"], (proxy) => body(proxy.url, proxy.port, KUBECTL_PROXY));
   const underTest = await ProxyUnderTest.start(run);
   if (!underTest) return;
   try {
-    await body(underTest.path.base, Number(new URL(underTest.path.base).port));
+    await body(underTest.path.base, Number(new URL(underTest.path.base).port), underTest.path.name);
   } finally {
     await underTest.stop();
   }
@@ -55,8 +56,8 @@ check("KP-01", async ({ run, evidence }) => {
   await withProxy(run, evidence, ["--port=0"], async (proxy) => {
     expect(proxy.banner).toMatch(/^Starting to serve on 127\.0\.0\.1:\d+$/);
   });
-  await forEachProxy(run, evidence, async (_, port) => {
-    const answer = await http(evidence, `http://localhost:${port}/api/`);
+  await forEachProxy(run, evidence, async (_, port, path) => {
+    const answer = await http(evidence, `http://localhost:${port}/api/`, { path });
     expect(answer.status).toBe(200);
     expectApiVersions(answer.body);
   });
@@ -101,8 +102,8 @@ check("KP-03", async ({ run, evidence, verdict }) => {
 
 check("KP-04", async ({ run, evidence }) => {
   const access = await clusterAccess(run);
-  await forEachProxy(run, evidence, async (base) => {
-    const viaProxy = await http(evidence, `${base}/api/`);
+  await forEachProxy(run, evidence, async (base, _port, path) => {
+    const viaProxy = await http(evidence, `${base}/api/`, { path });
     expect(viaProxy.status).toBe(200);
   });
   // The same request straight to the API server, trusting its CA but presenting nothing.
@@ -142,9 +143,9 @@ check("KP-05", async ({ run, evidence }) => {
 });
 
 check("KP-06", async ({ run, evidence }) => {
-  await forEachProxy(run, evidence, async (base) => {
+  await forEachProxy(run, evidence, async (base, _port, path) => {
     for (const verb of ["exec", "attach"]) {
-      const answer = await http(evidence, `${base}/api/v1/namespaces/default/pods/any/${verb}?command=true`, { method: "POST" });
+      const answer = await http(evidence, `${base}/api/v1/namespaces/default/pods/any/${verb}?command=true`, { method: "POST", path });
       expect(answer.status).toBe(403);
       expect(answer.body.trim()).toBe("Forbidden");
     }
@@ -152,12 +153,12 @@ check("KP-06", async ({ run, evidence }) => {
 });
 
 check("KP-07", async ({ run, evidence, verdict }) => {
-  await forEachProxy(run, evidence, async (base, port) => {
-    const evil = await http(evidence, `${base}/api/`, { headers: { host: `evil.example:${port}` } });
+  await forEachProxy(run, evidence, async (base, port, path) => {
+    const evil = await http(evidence, `${base}/api/`, { path, headers: { host: `evil.example:${port}` } });
     expect(evil.status).toBe(403);
     // Browsers send the port; "[::1]" is asked without it, see the drift note below.
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, "[::1]"]) {
-      const answer = await http(evidence, `${base}/api/`, { headers: { host } });
+      const answer = await http(evidence, `${base}/api/`, { path, headers: { host } });
       expect(answer.status, `Host: ${host}`).toBe(200);
     }
   });

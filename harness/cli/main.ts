@@ -10,6 +10,7 @@ import { connectDockerHost } from "../kind/docker-host.ts";
 import { Progress } from "../log/progress.ts";
 import { redact } from "../log/redact.ts";
 import { ClusterStartError } from "../kind/cluster.ts";
+import { loadBaseline } from "../report/baseline.ts";
 import { closingLine, type Report } from "../report/model.ts";
 import type { RunContext } from "../run/run-context.ts";
 import { checkSuiteNames, runSuites } from "../run/suite-runner.ts";
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function run(options: RunOptions): Promise<number> {
   checkSuiteNames(options.suites);
+  if (options.baseline) loadBaseline(options.baseline);
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[:.]/g, "-").slice(0, 19)}-${process.pid}`;
   const reportRoot = resolve(options.reportDir);
@@ -58,6 +60,7 @@ async function run(options: RunOptions): Promise<number> {
       fixtureImage: options.fixtureImage,
       probeImage: options.probeImage,
       nodePortMappings: target.publishedPorts,
+      ...(options.baseline ? { baselinePath: resolve(options.baseline) } : {}),
       ...(options.proxyUrl || options.proxyCommand ? { proxyUnderTest: { url: options.proxyUrl, command: options.proxyCommand } } : {}),
       target: {
         kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
@@ -74,8 +77,9 @@ async function run(options: RunOptions): Promise<number> {
     await pointLatest(reportRoot, runId);
     progress.info(`report: ${join(runDir, "report.html")}`);
     if (keepNote) process.stderr.write(`${keepNote}\n`);
+    for (const regression of report.regressions ?? []) progress.info(`regression: ${regression.id} was ${regression.before}, now ${regression.now}`);
     process.stdout.write(`${closingLine(report.summary)}\n`);
-    return report.summary.fail > 0 ? 1 : 0;
+    return report.summary.fail > 0 || (report.regressions?.length ?? 0) > 0 ? 1 : 0;
   } finally {
     await guard.release();
   }

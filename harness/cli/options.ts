@@ -17,6 +17,7 @@ export interface RunOptions {
   grep?: string;
   proxyUrl?: string;
   proxyCommand?: string;
+  baseline?: string;
 }
 
 export type Command =
@@ -48,6 +49,8 @@ Options for run:
                        namespaces labelled io.kac.run there; required with --kubeconfig
   --proxy-url URL      also check this proxy to the API, side by side with kubectl proxy
   --proxy-command CMD  start this proxy for the checks ({port} and {kubeconfig} are filled in)
+  --baseline FILE      compare with a saved report.json: a check that passed there and fails
+                       now is a regression; regressions lead the report and fail the run
   --suite NAME         run only this suite (repeatable): kubeconfig, kubectl-proxy, token, ...
   --grep PATTERN       run only checks whose ID or title matches
   --report-dir DIR     where reports go (default: reports)
@@ -80,6 +83,7 @@ export function parseCommand(argv: string[]): Command {
         grep: { type: "string" },
         "proxy-url": { type: "string" },
         "proxy-command": { type: "string" },
+        baseline: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -115,6 +119,7 @@ export function parseCommand(argv: string[]): Command {
       grep: values.grep,
       proxyUrl: values["proxy-url"],
       proxyCommand: values["proxy-command"],
+      baseline: values.baseline,
     },
   };
 }

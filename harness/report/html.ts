@@ -22,9 +22,22 @@ export function renderHtml(report: Report, screenshots: Screenshots = new Map())
 <p>Run <code>${h(report.runId)}</code>, started ${h(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s.
 Target: ${h(t.kind)} cluster, context <code>${h(t.context)}</code>, server ${h(t.server)}, Kubernetes ${h(t.serverVersion)}${t.nodeImage ? `, node image <code>${h(t.nodeImage)}</code>` : ""}.</p>
 <p><strong>${h(closingLine(report.summary))}</strong></p>
-${sections.join("\n")}
+${regressions(report)}${comparison(report)}${sections.join("\n")}
 </body></html>
 `;
+}
+
+function regressions(report: Report): string {
+  if (!report.baseline) return "";
+  const rows = (report.regressions ?? []).map((r) => `<tr class="fail"><td>${h(r.id)}</td><td>${h(r.before)}</td><td>${h(r.now)}</td><td>${h(r.reason ?? "")}</td></tr>`);
+  return `<h2>Regressions against baseline <code>${h(report.baseline.runId)}</code></h2>` +
+    (rows.length ? `<table><tr><th>ID</th><th>before</th><th>now</th><th>why</th></tr>${rows.join("")}</table>` : "<p>None: every check that passed in the baseline still passes.</p>");
+}
+
+function comparison(report: Report): string {
+  if (!report.proxyComparison) return "";
+  const rows = report.proxyComparison.map((r) => `<tr class="${r.differs ? "fail" : "pass"}"><td>${h(r.id)}</td><td>${h(r.kubectlProxy)}</td><td>${h(r.proxyUnderTest)}</td><td>${r.differs ? "differs" : "same"}</td></tr>`);
+  return `<h2>kubectl proxy and the proxy under test</h2><table><tr><th>ID</th><th>kubectl proxy</th><th>proxy under test</th><th>difference</th></tr>${rows.join("")}</table>`;
 }
 
 function row(check: CheckResult, shots: Buffer[]): string {

@@ -16,6 +16,16 @@ export function renderMarkdown(report: Report): string {
     "",
     `**${closingLine(report.summary)}** (${Object.entries(report.summary).map(([k, v]) => `${k} ${v}`).join(", ")})`,
   ];
+  if (report.baseline) {
+    const regressions = report.regressions ?? [];
+    out.push("", `## Regressions against baseline \`${report.baseline.runId}\``, "");
+    if (regressions.length === 0) out.push("None: every check that passed in the baseline still passes.");
+    else out.push("| ID | before | now | why |", "|---|---|---|---|", ...regressions.map((r) => `| ${r.id} | ${r.before} | ${r.now} | ${cell(r.reason ?? "")} |`));
+  }
+  if (report.proxyComparison) {
+    out.push("", "## kubectl proxy and the proxy under test", "", "| ID | kubectl proxy | proxy under test | difference |", "|---|---|---|---|");
+    for (const row of report.proxyComparison) out.push(`| ${row.id} | ${row.kubectlProxy || "–"} | ${row.proxyUnderTest} | ${row.differs ? "**differs**" : "same"} |`);
+  }
   const sections = [...new Set(CATALOG.map((e) => e.section))];
   for (const section of sections) {
     const rows = report.checks.filter((c) => c.section === section);

@@ -20,6 +20,8 @@ export interface Evidence {
   excerpt: string;
   durationMs: number;
   note?: string;
+  /** Which access path answered, where a check asks several (kubectl proxy, direct, proxy under test). */
+  path?: string;
 }
 
 export interface CheckResult {
@@ -54,6 +56,27 @@ export interface Report {
   target: TargetDescription;
   summary: Record<Outcome, number>;
   checks: CheckResult[];
+  /** With --baseline: the saved report compared against, and the checks that got worse. */
+  baseline?: { runId: string; startedAt: string };
+  regressions?: Regression[];
+  /** With a proxy under test: per check, what kubectl proxy and the proxy under test answered. */
+  proxyComparison?: ProxyComparison[];
+}
+
+/** A check that passed (or was an accepted warn or n/a) in the baseline and fails now. */
+export interface Regression {
+  id: string;
+  before: Outcome;
+  now: Outcome;
+  reason?: string;
+}
+
+export interface ProxyComparison {
+  id: string;
+  /** The statuses each proxy gave, in the order asked, e.g. "200 403". */
+  kubectlProxy: string;
+  proxyUnderTest: string;
+  differs: boolean;
 }
 
 export function summarize(checks: CheckResult[]): Record<Outcome, number> {

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 import { loadRunContext } from "../run/run-context.ts";
+import { findRegressions, loadBaseline } from "./baseline.ts";
 import { toCheckResults, type FinishedCheck } from "./check-results.ts";
+import { compareProxies } from "./proxy-comparison.ts";
 import type { Screenshots } from "./html.ts";
 import { REPORT_SCHEMA, summarize, type Evidence, type Report } from "./model.ts";
 import { writeReport } from "./write-report.ts";
@@ -38,6 +40,8 @@ export default class ComplianceReporter implements Reporter {
     const run = loadRunContext();
     const checks = toCheckResults(this.finished, () =>
       result.status === "interrupted" ? "not run: the run was interrupted" : "not run: no suite in this selection implements it");
+    const baseline = run.baselinePath ? loadBaseline(run.baselinePath) : undefined;
+    const comparison = compareProxies(checks);
     const report: Report = {
       schema: REPORT_SCHEMA,
       runId: run.runId,
@@ -46,6 +50,8 @@ export default class ComplianceReporter implements Reporter {
       target: run.target,
       summary: summarize(checks),
       checks,
+      ...(baseline ? { baseline: { runId: baseline.runId, startedAt: baseline.startedAt }, regressions: findRegressions(baseline, checks) } : {}),
+      ...(comparison.length ? { proxyComparison: comparison } : {}),
     };
     await writeReport(run.reportDir, report, this.screenshots);
   }

@@ -21,6 +21,8 @@ export interface RunContext {
   target: TargetDescription;
   /** A proxy implementation to check beside `kubectl proxy` (--proxy-url or --proxy-command). */
   proxyUnderTest?: { url?: string; command?: string };
+  /** A saved report.json to compare with (--baseline): regressions lead the report and fail the run. */
+  baselinePath?: string;
   /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */
   nodePortMappings: PublishedPort[];
 }

@@ -3,6 +3,7 @@ import { clusterAccess } from "./cluster-access.ts";
 import type { EvidenceLog } from "./evidence.ts";
 import { http, tlsAgent, type HttpAnswer, type HttpOptions } from "./http.ts";
 import type { KubectlProxy } from "./kubectl-proxy.ts";
+import { KUBECTL_PROXY } from "../../harness/report/proxy-comparison.ts";
 import type { RunContext } from "../../harness/run/run-context.ts";
 
 /** One way to reach the API: through a proxy (no credentials) or straight to the API server with a token. */
@@ -13,7 +14,7 @@ export interface ApiPath {
   headers: Record<string, string>;
 }
 
-export function proxyPath(proxy: KubectlProxy, name = "kubectl proxy"): ApiPath {
+export function proxyPath(proxy: KubectlProxy, name = KUBECTL_PROXY): ApiPath {
   return { name, base: proxy.url, headers: {} };
 }
 
@@ -29,6 +30,7 @@ export function ask(evidence: EvidenceLog, path: ApiPath, apiPath: string, optio
     dispatcher: path.dispatcher,
     headers: { ...path.headers, ...options.headers },
     shownAs: `${apiPath} (${path.name})`,
+    path: path.name,
   });
 }
 

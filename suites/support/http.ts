@@ -18,6 +18,8 @@ export interface HttpOptions {
   dispatcher?: Dispatcher;
   /** What the evidence shows instead of the URL (e.g. the socket path). */
   shownAs?: string;
+  /** The access path this request takes, for the report's side-by-side view. */
+  path?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function http(evidence: EvidenceLog, url: string, options: HttpOpti
   const answer = { status: response.statusCode, headers: response.headers, body, raw, durationMs: Date.now() - began };
   const encoding = response.headers["content-encoding"];
   const excerpt = encoding && encoding !== "identity" ? `(${encoding}-encoded body, ${raw.length} bytes)` : body;
-  evidence.add({ request: `${method} ${options.shownAs ?? url}${headerNote(options.headers)}`, status: answer.status, excerpt, durationMs: answer.durationMs });
+  evidence.add({ request: `${method} ${options.shownAs ?? url}${headerNote(options.headers)}`, status: answer.status, excerpt, durationMs: answer.durationMs, ...(options.path ? { path: options.path } : {}) });
   return answer;
 }
 

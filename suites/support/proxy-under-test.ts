@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "undici";
 import type { RunContext } from "../../harness/run/run-context.ts";
 import type { ApiPath } from "./api-paths.ts";
+import { PROXY_UNDER_TEST } from "../../harness/report/proxy-comparison.ts";
 import { freePort } from "./free-port.ts";
 
 /** How long a proxy command may take to answer its first request. */
@@ -17,7 +18,7 @@ export class ProxyUnderTest {
   private readonly process?: ChildProcess;
 
   private constructor(url: string, process?: ChildProcess) {
-    this.path = { name: "proxy under test", base: url.replace(/\/$/, ""), headers: {} };
+    this.path = { name: PROXY_UNDER_TEST, base: url.replace(/\/$/, ""), headers: {} };
     this.process = process;
   }
 

@@ -24,7 +24,7 @@ const suites = (...names: string[]) => names.flatMap((s) => ["--suite", s]);
 
 /** Each broken target and exactly the checks that must flag it; every other check must still pass. */
 const BROKEN: { what: string; args: string[]; env?: NodeJS.ProcessEnv; failing: string[] }[] = [
-  { what: "kubectl proxy behind a transparent front (no fault)", args: [...proxy("none"), ...suites("kubectl-proxy", "service-proxy", "browser")], failing: [] },
+  { what: "kubectl proxy itself as the proxy under test", args: [], failing: [] },
   { what: "a proxy that drops the host filter", args: [...proxy("drop-host-filter"), ...suites("kubectl-proxy", "service-proxy")], failing: ["KP-07"] },
   { what: "a proxy that drops the trailing colon of https:NAME:", args: [...proxy("strip-trailing-colon"), ...suites("kubectl-proxy", "service-proxy")], failing: ["SP-04"] },
   { what: "a proxy that drops the query string", args: [...proxy("drop-query"), ...suites("kubectl-proxy", "service-proxy")], failing: ["SP-13"] },
@@ -56,11 +56,12 @@ describe("the harness against an existing cluster and against faulty proxies", (
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function runAgainstCluster(name: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string }> {
+  async function runAgainstCluster(name: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string; reportPath: string }> {
     const reports = join(dir, `reports-${name.replace(/\W+/g, "-")}`);
     const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--report-dir", reports, ...extra], { KAC_KUBECTL: kubectl, ...env });
-    const report = JSON.parse(await readFile(join(reports, "latest", "report.json"), "utf8")) as Report;
-    return { code: result.code, report, stderr: result.stderr };
+    const reportPath = join(reports, "latest", "report.json");
+    const report = JSON.parse(await readFile(reportPath, "utf8")) as Report;
+    return { code: result.code, report, stderr: result.stderr, reportPath };
   }
 
   test("--kubeconfig: the suites pass against a running cluster and leave no namespace behind", async () => {
@@ -78,13 +79,30 @@ describe("the harness against an existing cluster and against faulty proxies", (
     assert.deepEqual(left.items.map((n) => n.metadata!.name), []);
   });
 
-  for (const { what, args, env, failing } of BROKEN) {
+  /** The clean proxy-under-test run's report: the baseline every faulty proxy's run is compared with. */
+  let baseline: string | undefined;
+
+  for (const [i, { what, args, env, failing }] of BROKEN.entries()) {
     test(`${what}: flagged by ${failing.join(", ") || "no check"}, and by nothing else`, async () => {
-      const { code, report, stderr } = await runAgainstCluster(what, args, env);
+      const clean = i === 0;
+      const proxyRun = clean || args.includes("--proxy-command");
+      const extra = clean
+        ? ["--proxy-command", `${kubectl} proxy --port={port} --kubeconfig={kubeconfig}`, ...suites("kubectl-proxy", "service-proxy", "browser")]
+        : [...args, ...(proxyRun && baseline ? ["--baseline", baseline] : [])];
+      const { code, report, stderr, reportPath } = await runAgainstCluster(what, extra, env);
       const failed = report.checks.filter((c) => c.result === "fail");
       assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
       assert.equal(code, failing.length ? 1 : 0);
       for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
+      if (clean) {
+        // kubectl proxy against itself: compared side by side, no difference anywhere.
+        assert.ok((report.proxyComparison ?? []).length >= 20, "the side-by-side table covers the proxy checks");
+        assert.deepEqual(report.proxyComparison!.filter((r) => r.differs).map((r) => r.id), []);
+        baseline = reportPath;
+      } else if (proxyRun) {
+        assert.deepEqual(report.regressions?.map((r) => r.id), failing, "the differences are regressions against the clean run");
+        assert.deepEqual(report.proxyComparison!.filter((r) => r.differs).map((r) => r.id), failing);
+      }
     });
   }
 

@@ -67,3 +67,36 @@ test("HTML and JUnit escape what the evidence contains", () => {
   assert.match(junit, /<failure message="expected 200, got 403">/);
   assert.match(junit, /&lt;b&gt;&amp;/);
 });
+
+test("a baseline of another schema is refused; regressions are checks that were accepted and now fail", async () => {
+  const { findRegressions, loadBaseline } = await import("../../harness/report/baseline.ts");
+  const { mkdtemp, writeFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = await mkdtemp(join(tmpdir(), "kac-baseline-"));
+  await writeFile(join(dir, "other.json"), JSON.stringify({ schema: "something/else@3", checks: [] }));
+  assert.throws(() => loadBaseline(join(dir, "other.json")), /has schema "something\/else@3", not kube-access-conformance\/report@1/);
+  await writeFile(join(dir, "garbled.json"), "{ nope");
+  assert.throws(() => loadBaseline(join(dir, "garbled.json")), /cannot be read as JSON/);
+  const before = sampleReport();
+  await writeFile(join(dir, "report.json"), JSON.stringify(before));
+  const baseline = loadBaseline(join(dir, "report.json"));
+  const now = before.checks.map((c) => (c.id === "KC-01" || c.id === "TK-04" || c.id === "IC-01" ? { ...c, result: "fail" as const, reason: "broke" } : c));
+  // KC-01 was pass and TK-04 warn: regressions; IC-01 was skip: not one.
+  assert.deepEqual(findRegressions(baseline, now).map((r) => [r.id, r.before, r.now]), [["KC-01", "pass", "fail"], ["TK-04", "warn", "fail"]]);
+});
+
+test("the side-by-side view lists checks that asked the proxy under test", async () => {
+  const { compareProxies } = await import("../../harness/report/proxy-comparison.ts");
+  const checks = sampleReport().checks.slice(0, 2).map((c, i) => ({
+    ...c,
+    evidence: [
+      { request: "GET /api (kubectl proxy)", status: 200, excerpt: "", durationMs: 1, path: "kubectl proxy" },
+      { request: "GET /api (proxy under test)", status: i === 0 ? 200 : 404, excerpt: "", durationMs: 1, path: "proxy under test" },
+    ],
+  }));
+  assert.deepEqual(compareProxies(checks), [
+    { id: "KC-01", kubectlProxy: "200", proxyUnderTest: "200", differs: false },
+    { id: "KC-02", kubectlProxy: "200", proxyUnderTest: "404", differs: true },
+  ]);
+});
