@@ -9,7 +9,7 @@ import { check, expect, test } from "./support/check.ts";
 import { clusterAccess } from "./support/cluster-access.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
-import { ProxyUnderTest } from "./support/proxy-under-test.ts";
+import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
 import { KUBECTL_PROXY, PROXY_UNDER_TEST } from "../harness/report/proxy-comparison.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { screenshot } from "./support/screenshot.ts";

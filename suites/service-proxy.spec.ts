@@ -6,7 +6,7 @@ import { check, expect, test } from "./support/check.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { http } from "./support/http.ts";
 import { KubectlProxy } from "./support/kubectl-proxy.ts";
-import { ProxyUnderTest } from "./support/proxy-under-test.ts";
+import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { inPod, startProbePod } from "./support/probe-pod.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";

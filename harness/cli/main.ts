@@ -10,6 +10,7 @@ import { connectDockerHost } from "../kind/docker-host.ts";
 import { Progress } from "../log/progress.ts";
 import { redact } from "../log/redact.ts";
 import { ClusterStartError } from "../kind/cluster.ts";
+import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
 import { loadBaseline } from "../report/baseline.ts";
 import { closingLine, type Report } from "../report/model.ts";
 import type { RunContext } from "../run/run-context.ts";
@@ -68,6 +69,7 @@ async function run(options: RunOptions): Promise<number> {
         ...(clusterStartMs ? { clusterStartMs } : {}),
       },
     };
+    if (runContext.proxyUnderTest) await preflightProxy(runContext);
     const runFile = join(runDir, "run.json");
     await mkdir(runDir, { recursive: true });
     await writeFile(runFile, JSON.stringify(runContext, null, 2));
@@ -115,6 +117,19 @@ async function startKind(options: RunOptions, workDir: string): Promise<Selected
     keepNote = `The cluster stays up (--keep).\n  reach it: kubectl --kubeconfig ${cluster.kubeconfigPath} get nodes\n  remove it: npm run kac -- down --run ${cluster.runId}`;
   }
   return { target, kubectl, clusterStartMs: cluster.startDurationMs, keepNote };
+}
+
+/**
+ * Starts the proxy under test once before any suite, so that a proxy that does not start is one clear
+ * line (exit 2) rather than a failure of every check that uses it.
+ */
+async function preflightProxy(run: RunContext): Promise<void> {
+  try {
+    const proxy = await ProxyUnderTest.start(run);
+    await proxy?.stop();
+  } catch (error) {
+    throw new UsageError(`the proxy under test did not start: ${(error as Error).message.split("\n")[0]}`, "check --proxy-command (or that --proxy-url answers GET /api/)");
+  }
 }
 
 /** Removes kind clusters left by --keep: one run's, or every run's. */

@@ -79,6 +79,15 @@ describe("the harness against an existing cluster and against faulty proxies", (
     assert.deepEqual(left.items.map((n) => n.metadata!.name), []);
   });
 
+  test("a proxy command that exits at once is one line, exit 2, and leaves no namespace", async () => {
+    const reports = join(dir, "reports-exiting-proxy");
+    const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--report-dir", reports,
+      "--proxy-command", "sh -c 'echo no such upstream >&2; exit 3' {port}"], { KAC_KUBECTL: kubectl });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: the proxy under test did not start: the proxy command exited 3 before answering: no such upstream; check --proxy-command/m);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
   /** The clean proxy-under-test run's report: the baseline every faulty proxy's run is compared with. */
   let baseline: string | undefined;
 

@@ -88,6 +88,15 @@ test("an invalid kind-config.yaml: YAML error, unknown field, unsupported value"
   }
 });
 
+test("a baseline of another schema", async () => {
+  const file = join(dir, "not-a-report.json");
+  await writeFile(file, JSON.stringify({ schema: "someone-else/report@9", checks: [] }));
+  await expectOneLine(["run", "--baseline", file], /baseline .* has schema "someone-else\/report@9", not kube-access-conformance\/report@1/);
+});
+
+test("a proxy command without its {port} placeholder", () =>
+  expectOneLine(["run", "--proxy-command", "kubectl proxy"], /--proxy-command has no \{port\} placeholder/));
+
 test("an unwritable report directory", async () => {
   const file = join(dir, "a-file");
   await writeFile(file, "");

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "undici";
-import type { RunContext } from "../../harness/run/run-context.ts";
-import type { ApiPath } from "./api-paths.ts";
-import { PROXY_UNDER_TEST } from "../../harness/report/proxy-comparison.ts";
-import { freePort } from "./free-port.ts";
+import { freePort } from "../net/free-port.ts";
+import { PROXY_UNDER_TEST } from "../report/proxy-comparison.ts";
+import type { RunContext } from "../run/run-context.ts";
 
 /** How long a proxy command may take to answer its first request. */
 const START_TIMEOUT_MS = 30_000;
@@ -14,7 +13,8 @@ const START_TIMEOUT_MS = 30_000;
  * `kubectl proxy`; a difference fails the check, with both answers as evidence.
  */
 export class ProxyUnderTest {
-  readonly path: ApiPath;
+  /** Shaped like the suites' access paths: a name and a base URL, no credentials. */
+  readonly path: { name: string; base: string; headers: Record<string, string> };
   private readonly process?: ChildProcess;
 
   private constructor(url: string, process?: ChildProcess) {
@@ -23,10 +23,14 @@ export class ProxyUnderTest {
   }
 
   /** Undefined when the run has no proxy under test. */
-  static async start(run: RunContext): Promise<ProxyUnderTest | undefined> {
+  static async start(run: Pick<RunContext, "proxyUnderTest" | "kubeconfigPath">): Promise<ProxyUnderTest | undefined> {
     const spec = run.proxyUnderTest;
     if (!spec) return undefined;
-    if (spec.url) return new ProxyUnderTest(spec.url);
+    if (spec.url) {
+      const answered = await request(`${spec.url.replace(/\/$/, "")}/api/`).then((r) => r.body.dump().then(() => true), () => false);
+      if (!answered) throw new Error(`${spec.url} does not answer`);
+      return new ProxyUnderTest(spec.url);
+    }
     const port = await freePort();
     const command = spec.command!.replaceAll("{port}", String(port)).replaceAll("{kubeconfig}", run.kubeconfigPath);
     // Its own process group, so stopping it also stops whatever it started (a kubectl proxy behind it).
