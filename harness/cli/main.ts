@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { RUN_LABEL } from "../run/labels.ts";
+import type { ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { countLabelled, removeLabelled } from "../cleanup/docker-debris.ts";
+import { removeRunNamespaces } from "../cleanup/cluster-debris.ts";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { UsageError } from "../errors/usage-error.ts";
 import { connectDockerHost } from "../kind/docker-host.ts";
@@ -50,6 +52,14 @@ async function run(options: RunOptions): Promise<number> {
   if (!options.keep) guard.add("work directory", () => rm(workDir, { recursive: true, force: true }));
   try {
     const { target, kubectl, clusterStartMs, keepNote } = await selectTarget(options, workDir);
+    // Registered before the suites start and run on every way out, after the suites' runner is gone.
+    // A kind cluster that is about to be removed needs no such care.
+    if (target.kind === "existing" || options.keep) {
+      guard.add("namespaces of the run", async () => {
+        const removed = await removeRunNamespaces(target.kubeconfigPath, runId);
+        if (removed) progress.info(`removed ${removed} namespaces the suites had left`);
+      });
+    }
     progress.info(`target: ${target.kind} cluster ${target.server} (context ${target.contextName}, Kubernetes ${target.serverVersion})`);
     const runContext: RunContext = {
       runId,
@@ -73,7 +83,7 @@ async function run(options: RunOptions): Promise<number> {
     const runFile = join(runDir, "run.json");
     await mkdir(runDir, { recursive: true });
     await writeFile(runFile, JSON.stringify(runContext, null, 2));
-    await runSuites(runFile, options.suites, options.grep, (child) => guard.add("suites", async () => void child.kill("SIGTERM")));
+    await runSuites(runFile, options.suites, options.grep, (child) => guard.add("suites", () => stopChild(child)));
     guard.remove("suites");
     const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
     await pointLatest(reportRoot, runId);
@@ -130,6 +140,14 @@ async function preflightProxy(run: RunContext): Promise<void> {
   } catch (error) {
     throw new UsageError(`the proxy under test did not start: ${(error as Error).message.split("\n")[0]}`, "check --proxy-command (or that --proxy-url answers GET /api/)");
   }
+}
+
+/** Stops the suites' runner and waits for it, so that nothing creates objects while cleanup runs. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
 }
 
 /** Removes kind clusters left by --keep: one run's, or every run's. */

@@ -12,7 +12,8 @@ import { copyNodeKubectl } from "../../harness/kind/node-kubectl.ts";
 import { Progress } from "../../harness/log/progress.ts";
 import type { Report } from "../../harness/report/model.ts";
 import { RUN_LABEL } from "../../harness/run/labels.ts";
-import { PROJECT_ROOT, runCli } from "../support/cli.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PROJECT_ROOT, runCli, startCli } from "../support/cli.ts";
 
 // The harness must prove it catches breakage. One kind cluster serves as an existing cluster
 // (--kubeconfig) for a clean run and for runs against deliberately faulty proxies; each fault must be
@@ -78,6 +79,29 @@ describe("the harness against an existing cluster and against faulty proxies", (
     const left = await config.makeApiClient(CoreV1Api).listNamespace({ labelSelector: RUN_LABEL });
     assert.deepEqual(left.items.map((n) => n.metadata!.name), []);
   });
+
+  for (const signals of [["SIGTERM"], ["SIGINT", "SIGINT"]] as const) {
+    test(`${signals.join(" then ")} while the suites run: exit ${signals[0] === "SIGTERM" ? 143 : 130}, no namespace of the run left`, async () => {
+      const config = new KubeConfig();
+      config.loadFromFile(started.kubeconfigPath);
+      const api = config.makeApiClient(CoreV1Api);
+      const cli = startCli(["run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--report-dir", join(dir, "reports-killed"),
+        "--suite", "service-proxy", "--suite", "in-cluster"], { KAC_KUBECTL: kubectl });
+      // Once the suites have created their namespaces, the run is in the middle of its work.
+      const deadline = Date.now() + 120_000;
+      while ((await api.listNamespace({ labelSelector: RUN_LABEL })).items.length < 2) {
+        assert.ok(Date.now() < deadline, `no namespaces appeared:\n${cli.output()}`);
+        await sleep(250);
+      }
+      for (const signal of signals) {
+        cli.child.kill(signal);
+        await sleep(300);
+      }
+      const result = await cli.done;
+      assert.equal(result.code, signals[0] === "SIGTERM" ? 143 : 130, result.stderr);
+      assert.deepEqual((await api.listNamespace({ labelSelector: RUN_LABEL })).items.map((n) => n.metadata!.name), []);
+    });
+  }
 
   test("a proxy command that exits at once is one line, exit 2, and leaves no namespace", async () => {
     const reports = join(dir, "reports-exiting-proxy");
