@@ -15,12 +15,9 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { Agent } from "undici";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { DEFAULT_FIXTURE_IMAGE } from "../cli/options.ts";
-import { KindCluster } from "../kind/cluster.ts";
-import { loadClusterConfig } from "../kind/cluster-config.ts";
-import { loadImage } from "../kind/load-image.ts";
-import { copyNodeKubectl } from "../kind/node-kubectl.ts";
 import { Progress } from "../log/progress.ts";
 import { suiteNames } from "../run/suite-runner.ts";
+import { prepareCluster } from "../target/prepared-cluster.ts";
 import { measureLatency, type LatencyFigures, type TimedPath } from "./latency.ts";
 import { ProcessTreeMemory } from "./process-memory.ts";
 
@@ -59,14 +56,10 @@ function kubectlRun(kubectl: string, kubeconfig: string, args: string[]): Promis
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "kac-bench-"));
   guard.add("bench directory", () => rm(dir, { recursive: true, force: true }));
-  const cluster = new KindCluster({ config: loadClusterConfig("kind-config.yaml"), nodeImage: process.env.KAC_NODE_IMAGE, workDir: dir, progress });
-  guard.add("kind cluster", () => cluster.teardown());
-  const started = await cluster.start();
-  const clusterPhases = [...progress.phases];
-  await loadImage(started, DEFAULT_FIXTURE_IMAGE);
-  const kubectl = await copyNodeKubectl(started, dir);
+  const { started, kubectl, targetArgs } = await prepareCluster(dir, progress, (cluster) => guard.add("kind cluster", () => cluster.teardown()));
+  const clusterPhases = progress.phases.filter((p) => !p.name.startsWith("load "));
   const env = { KAC_KUBECTL: kubectl };
-  const target = ["run", "--kubeconfig", started.kubeconfigPath, "--report-dir", join(dir, "reports")];
+  const target = ["run", ...targetArgs, "--report-dir", join(dir, "reports")];
 
   const runs: TimedRun[] = [await timeCli("all suites (kept cluster)", target, env)];
   for (const suite of suiteNames()) runs.push(await timeCli(`suite ${suite}`, [...target, "--suite", suite], env));

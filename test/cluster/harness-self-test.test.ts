@@ -4,11 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../../harness/cli/options.ts";
-import { KindCluster, type StartedKindCluster } from "../../harness/kind/cluster.ts";
-import { loadClusterConfig } from "../../harness/kind/cluster-config.ts";
-import { loadImage } from "../../harness/kind/load-image.ts";
-import { copyNodeKubectl } from "../../harness/kind/node-kubectl.ts";
+import type { KindCluster, StartedKindCluster } from "../../harness/kind/cluster.ts";
+import { prepareCluster } from "../../harness/target/prepared-cluster.ts";
 import { Progress } from "../../harness/log/progress.ts";
 import type { Report } from "../../harness/report/model.ts";
 import { RUN_LABEL } from "../../harness/run/labels.ts";
@@ -45,11 +42,8 @@ describe("the harness against an existing cluster and against faulty proxies", (
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "kac-self-test-"));
-    cluster = new KindCluster({ config: loadClusterConfig(join(PROJECT_ROOT, "kind-config.yaml")), nodeImage: process.env.KAC_NODE_IMAGE, workDir: dir, progress: new Progress() });
-    started = await cluster.start();
-    await loadImage(started, DEFAULT_FIXTURE_IMAGE);
-    await loadImage(started, DEFAULT_PROBE_IMAGE);
-    kubectl = await copyNodeKubectl(started, dir);
+    const prepared = await prepareCluster(dir, new Progress(), (c) => (cluster = c));
+    ({ started, kubectl } = prepared);
   });
 
   after(async () => {

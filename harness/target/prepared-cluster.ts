@@ -1,0 +1,32 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../cli/options.ts";
+import { KindCluster, type StartedKindCluster } from "../kind/cluster.ts";
+import { loadClusterConfig } from "../kind/cluster-config.ts";
+import { loadImage } from "../kind/load-image.ts";
+import { copyNodeKubectl } from "../kind/node-kubectl.ts";
+import type { Progress } from "../log/progress.ts";
+
+/** A kind cluster ready to be checked as an existing cluster: the suites' images loaded, its kubectl at hand. */
+export interface PreparedCluster {
+  cluster: KindCluster;
+  started: StartedKindCluster;
+  /** The node image's kubectl, for KAC_KUBECTL. */
+  kubectl: string;
+  /** CLI arguments that check this cluster as an existing one. */
+  targetArgs: string[];
+}
+
+/**
+ * Starts the default cluster (kind-config.yaml) for tools that run the CLI against it many times: the
+ * benchmark, the flakiness script, the self-tests. The caller owns the teardown (`cluster.teardown()`),
+ * and registers it before calling, through `onCluster`, so an interrupt cannot leak it.
+ */
+export async function prepareCluster(workDir: string, progress: Progress, onCluster: (cluster: KindCluster) => void): Promise<PreparedCluster> {
+  const cluster = new KindCluster({ config: loadClusterConfig(fileURLToPath(new URL("../../kind-config.yaml", import.meta.url))), nodeImage: process.env.KAC_NODE_IMAGE, workDir, progress });
+  onCluster(cluster);
+  const started = await cluster.start();
+  for (const image of [DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE]) await progress.phase(`load ${image}`, () => loadImage(started, image));
+  const kubectl = await copyNodeKubectl(started, join(workDir, "bin"));
+  return { cluster, started, kubectl, targetArgs: ["--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName] };
+}
