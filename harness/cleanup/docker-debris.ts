@@ -13,11 +13,21 @@ export interface RemovedDebris {
 export async function removeLabelled(client: ContainerRuntimeClient, label: string, value?: string): Promise<RemovedDebris> {
   const dockerode = client.container.dockerode;
   const filters = { label: [value === undefined ? label : `${label}=${value}`] };
-  const containers = await dockerode.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)));
+  const containers = await removeLabelledContainers(client, label, value);
   const networks = await dockerode.listNetworks({ filters });
   await Promise.all(networks.map((n) => dockerode.getNetwork(n.Id).remove().catch(ignoreGone)));
-  return { containers: containers.length, networks: networks.length };
+  return { containers, networks: networks.length };
+}
+
+/**
+ * Removes the containers only: safe to repeat while a start is still creating some, when the network
+ * cannot go yet because a container being created is joining it.
+ */
+export async function removeLabelledContainers(client: ContainerRuntimeClient, label: string, value?: string): Promise<number> {
+  const dockerode = client.container.dockerode;
+  const containers = await dockerode.listContainers({ all: true, filters: { label: [value === undefined ? label : `${label}=${value}`] } });
+  await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)));
+  return containers.length;
 }
 
 /** Counts what carries the label, for tests and for `down` to report. */

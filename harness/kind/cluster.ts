@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RUN_LABEL } from "../run/labels.ts";
 import { join } from "node:path";
-import { removeLabelled } from "../cleanup/docker-debris.ts";
+import { removeLabelled, removeLabelledContainers } from "../cleanup/docker-debris.ts";
 import type { Progress } from "../log/progress.ts";
 import type { Action, ClusterContext } from "./actions/action.ts";
 import { createNetwork } from "./actions/create-network.ts";
@@ -91,10 +91,11 @@ export class KindCluster {
     const start = this.starting?.catch(() => undefined).finally(() => (settled = true));
     // Removing containers as they appear makes a start in progress fail fast instead of running to its
     // end; a container whose creation was in flight appears a moment later and goes the same way.
-    do {
-      await removeLabelled(client, RUN_LABEL, this.runId);
-      if (!settled) await Promise.race([start, sleep(REMOVAL_POLL_MS)]);
-    } while (!settled);
+    while (!settled) {
+      await removeLabelledContainers(client, RUN_LABEL, this.runId);
+      await Promise.race([start, sleep(REMOVAL_POLL_MS)]);
+    }
+    // Nothing is being created any more: the containers, their volumes, then the network.
     await removeLabelled(client, RUN_LABEL, this.runId);
   }
 }
