@@ -2,8 +2,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { redact, redactDeep } from "../../harness/log/redact.ts";
 
+/** A made-up token of a JWT's shape, built here so that no token-shaped string sits in the source. */
+function fakeJwt(header: object, payload: object): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part(header)}.${part(payload)}.${Buffer.from("signature-value").toString("base64url")}`;
+}
+
 test("JWTs, bootstrap tokens and bearer headers are redacted", () => {
-  const jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.c2lnbmF0dXJlLXZhbHVl";
+  const jwt = fakeJwt({ alg: "RS256", kid: "123" }, { iss: "kubernetes/serviceaccount" });
   assert.equal(redact(`token: ${jwt}`), "token: <redacted-jwt>");
   assert.equal(redact("join with abcdef.0123456789abcdef now"), "join with <redacted-bootstrap-token> now");
   assert.equal(redact("Authorization: Bearer opaque-token-value"), "Authorization: Bearer <redacted>");
@@ -23,7 +29,7 @@ test("ordinary text is left alone", () => {
 
 test("a documented shell variable stays readable, and JSON stays valid", () => {
   assert.equal(redact('--header "Authorization: Bearer ${TOKEN}"'), '--header "Authorization: Bearer ${TOKEN}"');
-  const report = { title: 'curl --header "Authorization: Bearer abcdefghijklmnop"', nested: [{ excerpt: "token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl" }] };
+  const report = { title: 'curl --header "Authorization: Bearer abcdefghijklmnop"', nested: [{ excerpt: `token: ${fakeJwt({ alg: "RS256" }, { sub: "system" })}` }] };
   const text = JSON.stringify(redactDeep(report));
   assert.deepEqual(JSON.parse(text), { title: 'curl --header "Authorization: Bearer <redacted>"', nested: [{ excerpt: "token: <redacted-jwt>" }] });
 });
