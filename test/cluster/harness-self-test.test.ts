@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { stringify } from "yaml";
 import type { KindCluster, StartedKindCluster } from "../../harness/kind/cluster.ts";
 import { prepareCluster } from "../../harness/target/prepared-cluster.ts";
 import { Progress } from "../../harness/log/progress.ts";
@@ -72,6 +73,48 @@ describe("the harness against an existing cluster and against faulty proxies", (
     config.loadFromFile(started.kubeconfigPath);
     const left = await config.makeApiClient(CoreV1Api).listNamespace({ labelSelector: RUN_LABEL });
     assert.deepEqual(left.items.map((n) => n.metadata!.name), []);
+  });
+
+  test("no token, client key or certificate of the run appears in the report files or on the terminal", async () => {
+    // A kubeconfig whose user authenticates with a real bearer token (a ServiceAccount bound to
+    // cluster-admin), next to the cluster's client-certificate kubeconfig: both must stay secret.
+    const config = new KubeConfig();
+    config.loadFromFile(started.kubeconfigPath);
+    const admin = config.makeApiClient(CoreV1Api);
+    await admin.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name: "kac-secret-scan" } } });
+    await config.makeApiClient(RbacAuthorizationV1Api).createClusterRoleBinding({ body: {
+      metadata: { name: "kac-secret-scan", labels: { [RUN_LABEL]: "self-test" } },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "ServiceAccount", name: "kac-secret-scan", namespace: "default" }],
+    } });
+    try {
+      const token = (await admin.createNamespacedServiceAccountToken({ name: "kac-secret-scan", namespace: "default", body: { spec: { audiences: [] } } })).status!.token!;
+      const cluster = config.getCurrentCluster()!;
+      const tokenConfig = join(dir, "token-kubeconfig");
+      await writeFile(tokenConfig, stringify({
+        apiVersion: "v1", kind: "Config", "current-context": "token",
+        clusters: [{ name: "c", cluster: { server: cluster.server, "certificate-authority-data": cluster.caData } }],
+        users: [{ name: "u", user: { token } }],
+        contexts: [{ name: "token", context: { cluster: "c", user: "u" } }],
+      }), { mode: 0o600 });
+      const reports = join(dir, "reports-secrets");
+      const result = await runCli(["run", "--kubeconfig", tokenConfig, "--allow-context", "token", "--report-dir", reports,
+        "--suite", "kubeconfig", "--suite", "token", "--suite", "kubectl-proxy"], { KAC_KUBECTL: kubectl });
+      assert.equal(result.code, 0, result.stderr);
+      const user = config.getCurrentUser()!;
+      const secrets = { token, "client key": user.keyData!, "client certificate": user.certData!,
+        "client key (PEM)": Buffer.from(user.keyData!, "base64").toString().split("\n")[1]! };
+      const outputs: [string, string][] = [["stdout", result.stdout], ["stderr", result.stderr]];
+      const runDir = join(reports, "latest");
+      for (const file of await readdir(runDir)) outputs.push([file, await readFile(join(runDir, file), "utf8")]);
+      assert.ok(outputs.length >= 6, "report.json, report.md, report.html, junit.xml, run.json and the terminal");
+      for (const [what, secret] of Object.entries(secrets)) {
+        for (const [where, text] of outputs) assert.ok(!text.includes(secret), `the ${what} appears in ${where}`);
+      }
+    } finally {
+      await config.makeApiClient(RbacAuthorizationV1Api).deleteClusterRoleBinding({ name: "kac-secret-scan" });
+      await admin.deleteNamespacedServiceAccount({ name: "kac-secret-scan", namespace: "default" });
+    }
   });
 
   for (const signals of [["SIGTERM"], ["SIGINT", "SIGINT"]] as const) {
