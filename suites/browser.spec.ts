@@ -8,7 +8,7 @@ import { BACKEND_PORTS, deployBackend, service } from "./support/backend.ts";
 import { check, expect, test } from "./support/check.ts";
 import { clusterAccess } from "./support/cluster-access.ts";
 import { EvidenceLog } from "./support/evidence.ts";
-import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { KubectlProxy, startProxy } from "./support/kubectl-proxy.ts";
 import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
 import { KUBECTL_PROXY, PROXY_UNDER_TEST } from "../harness/report/proxy-comparison.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
@@ -29,7 +29,7 @@ const app = () => `/api/v1/namespaces/${ns.name}/services/web/proxy/`;
 
 test.beforeAll(async ({ run }) => {
   await deployBackend(ns.config, ns.name, run.fixtureImage, "web-backend", [service("web", "web-backend", [{ port: 80, targetPort: BACKEND_PORTS.web }])]);
-  proxy = await KubectlProxy.start(run, new EvidenceLog(), ["--port=0"]);
+  proxy = await startProxy(run, new EvidenceLog(), ["--port=0"]);
   underTest = await ProxyUnderTest.start(run);
   const token = await serviceAccountWithToken(ns.config, ns.name, "kac-browser", [{ apiGroups: [""], resources: ["services/proxy"], verbs: ["*"] }]);
   direct = await directPath(run, token);
@@ -154,7 +154,7 @@ check("BR-08", async ({ page, run, evidence }, testInfo) => {
   await writeFile(join(dir, "index.html"), `<!doctype html><title>kac --www</title><h1>kac --www</h1><p id="api">pending</p>
 <script>fetch("/api/").then((r) => r.json()).then((j) => { document.getElementById("api").textContent = j.kind + " " + j.versions.join(","); },
 (e) => { document.getElementById("api").textContent = "broken: " + e; });</script>`);
-  const www = await KubectlProxy.start(run, evidence, ["--port=0", `--www=${dir}`]);
+  const www = await startProxy(run, evidence, ["--port=0", `--www=${dir}`]);
   try {
     await page.goto(`${www.url}/static/`);
     await expect(page.locator("#api")).toHaveText("APIVersions v1");

@@ -1,7 +1,7 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import { check, expect, test } from "./support/check.ts";
 import { goClient, javaClient, jsClient, pythonClient, unavailableClient, type ClientBuild } from "./support/client-builds.ts";
-import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { startProxy } from "./support/kubectl-proxy.ts";
 import { Kubectl } from "./support/kubectl.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 
@@ -61,7 +61,7 @@ check("CL-HASKELL", async ({ run, evidence }) => {
 
 check("CL-PROXY", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
-  const proxy = await KubectlProxy.start(run, evidence, ["--port=0"]);
+  const proxy = await startProxy(run, evidence, ["--port=0"]);
   try {
     await expectListed(kubectl, await goClient(), ["-server", proxy.url, "-namespace", ns.name], `list-pods -server ${proxy.url} -namespace ${ns.name}`);
     await expectListed(kubectl, await pythonClient(), [ns.name, "--server", proxy.url], `python list_pods.py ${ns.name} --server ${proxy.url}`);

@@ -10,7 +10,7 @@ import { clusterAccess } from "./support/cluster-access.ts";
 import { check, expect, test } from "./support/check.ts";
 import { freePort, hasIpv6Loopback } from "../harness/net/free-port.ts";
 import { http, tlsAgent } from "./support/http.ts";
-import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { KubectlProxy, startProxy } from "./support/kubectl-proxy.ts";
 import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
 import { KUBECTL_PROXY } from "../harness/report/proxy-comparison.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
@@ -21,7 +21,7 @@ import type { RunContext } from "../harness/run/run-context.ts";
 // kubeconfig's credentials and serves the API on a local address with no credentials of its own.
 
 async function withProxy(run: RunContext, evidence: EvidenceLog, args: string[], body: (proxy: KubectlProxy) => Promise<void>, kubeconfig?: string): Promise<void> {
-  const proxy = await KubectlProxy.start(run, evidence, args, kubeconfig);
+  const proxy = await startProxy(run, evidence, args, kubeconfig);
   try {
     await body(proxy);
   } finally {
@@ -77,7 +77,7 @@ check("KP-03", async ({ run, evidence, verdict }) => {
   test.skip(!(await hasIpv6Loopback()), "this host has no IPv6 loopback (::1)");
   const drift: string[] = [];
   // As documented: --address=::1. kubectl joins address and port without brackets and cannot listen.
-  const plain = await KubectlProxy.start(run, evidence, ["--address=::1", "--port=0"]).catch((error: Error) => error);
+  const plain = await startProxy(run, evidence, ["--address=::1", "--port=0"]).catch((error: Error) => error);
   if (plain instanceof KubectlProxy) {
     await plain.stop();
   } else {

@@ -5,7 +5,7 @@ import { deployBackend, service } from "./support/backend.ts";
 import { check, expect, test } from "./support/check.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { http } from "./support/http.ts";
-import { KubectlProxy } from "./support/kubectl-proxy.ts";
+import { KubectlProxy, startProxy } from "./support/kubectl-proxy.ts";
 import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { inPod, startProbePod } from "./support/probe-pod.ts";
@@ -45,7 +45,7 @@ test.beforeAll(async ({ run }) => {
   await deployBackend(ns.config, ns.name, run.fixtureImage, BACKEND, services);
   const rights = [{ apiGroups: [""], resources: ["services/proxy", "pods/proxy"], verbs: ["*"] }];
   const token = await serviceAccountWithToken(ns.config, ns.name, "kac-proxy-client", rights);
-  proxy = await KubectlProxy.start(run, new EvidenceLog(), ["--port=0"]);
+  proxy = await startProxy(run, new EvidenceLog(), ["--port=0"]);
   underTest = await ProxyUnderTest.start(run);
   paths = [proxyPath(proxy), await directPath(run, token), ...(underTest ? [underTest.path] : [])];
   powerless = { ...(await directPath(run, await serviceAccountWithToken(ns.config, ns.name, "kac-no-rights", []))), name: "direct, no RBAC" };

@@ -11,14 +11,12 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { KubeConfig } from "@kubernetes/client-node";
-import { Agent } from "undici";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
-import { DEFAULT_FIXTURE_IMAGE } from "../cli/options.ts";
 import { Progress } from "../log/progress.ts";
 import { suiteNames } from "../run/suite-runner.ts";
 import { prepareCluster } from "../target/prepared-cluster.ts";
-import { measureLatency, type LatencyFigures, type TimedPath } from "./latency.ts";
+import { measureAccessPaths } from "../latency/access-paths.ts";
+import type { LatencyFigures } from "../latency/latency.ts";
 import { ProcessTreeMemory } from "./process-memory.ts";
 
 const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
@@ -44,15 +42,6 @@ async function timeCli(what: string, args: string[], env: NodeJS.ProcessEnv): Pr
   return { what, seconds: (Date.now() - began) / 1000, peakMb: memory.stop(), exitCode };
 }
 
-function kubectlRun(kubectl: string, kubeconfig: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(kubectl, ["--kubeconfig", kubeconfig, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl ${args.join(" ")} exited ${code}`))));
-  });
-}
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "kac-bench-"));
   guard.add("bench directory", () => rm(dir, { recursive: true, force: true }));
@@ -64,42 +53,7 @@ async function main(): Promise<void> {
   const runs: TimedRun[] = [await timeCli("all suites (kept cluster)", target, env)];
   for (const suite of suiteNames()) runs.push(await timeCli(`suite ${suite}`, [...target, "--suite", suite], env));
 
-  // Latency: a fixed mix on each path, against a fixture Service for the service-proxy path.
-  const namespace = `kac-bench-${started.runId.slice(4)}`;
-  const k = (args: string[]) => kubectlRun(kubectl, started.kubeconfigPath, args);
-  await k(["create", "namespace", namespace]);
-  await k(["run", "backend", "-n", namespace, `--image=${DEFAULT_FIXTURE_IMAGE}`, "--image-pull-policy=IfNotPresent", "--port=8080"]);
-  await k(["expose", "pod", "backend", "-n", namespace, "--port=80", "--target-port=8080"]);
-  await k(["wait", "--for=condition=Ready", `pod/backend`, "-n", namespace, "--timeout=120s"]);
-  const proxy = spawn(kubectl, ["--kubeconfig", started.kubeconfigPath, "proxy", "--port=0"], { stdio: ["ignore", "pipe", "inherit"] });
-  guard.add("kubectl proxy", async () => void proxy.kill());
-  const proxyUrl = await new Promise<string>((resolve) => {
-    let said = "";
-    proxy.stdout.on("data", (c) => {
-      said += c;
-      const match = /Starting to serve on (\S+)/.exec(said);
-      if (match) resolve(`http://${match[1]}`);
-    });
-  });
-  const config = new KubeConfig();
-  config.loadFromFile(started.kubeconfigPath);
-  const user = config.getCurrentUser()!;
-  const clusterEntry = config.getCurrentCluster()!;
-  const decode = (data?: string) => (data ? Buffer.from(data, "base64") : undefined);
-  const direct = new Agent({ connect: { ca: decode(clusterEntry.caData), cert: decode(user.certData), key: decode(user.keyData) } });
-  const apiMix = ["/api", "/api/v1/namespaces/default", "/version"];
-  const serviceProxy = `/api/v1/namespaces/${namespace}/services/backend/proxy/`;
-  const paths: TimedPath[] = [
-    { name: "direct (API server, client certificate)", base: clusterEntry.server, requests: apiMix, dispatcher: direct },
-    { name: "kubectl proxy", base: proxyUrl, requests: apiMix },
-    { name: "service proxy via API server", base: clusterEntry.server, requests: [serviceProxy], dispatcher: direct },
-    { name: "service proxy via kubectl proxy", base: proxyUrl, requests: [serviceProxy] },
-    ...(values["proxy-url"] ? [{ name: "proxy under test", base: values["proxy-url"], requests: apiMix }] : []),
-  ];
-  const latency: LatencyFigures[] = [];
-  for (const path of paths) latency.push(await measureLatency(path, rounds));
-  const base = latency[0]!.p50Ms;
-  for (const figures of latency) figures.overhead = Math.round((figures.p50Ms / base) * 100) / 100;
+  const latency = await measureAccessPaths({ kubeconfigPath: started.kubeconfigPath, kubectl, ...(values["proxy-url"] ? { proxyUnderTest: { url: values["proxy-url"] } } : {}) }, rounds);
 
   const all = runs[0]!;
   const result = {

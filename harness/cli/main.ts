@@ -12,6 +12,7 @@ import { connectDockerHost } from "../kind/docker-host.ts";
 import { Progress } from "../log/progress.ts";
 import { redact } from "../log/redact.ts";
 import { ClusterStartError } from "../kind/cluster.ts";
+import { measureAccessPaths } from "../latency/access-paths.ts";
 import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
 import { loadBaseline } from "../report/baseline.ts";
 import { closingLine, type Report } from "../report/model.ts";
@@ -23,6 +24,8 @@ import type { Target } from "../target/target.ts";
 import { parseCommand, USAGE, type RunOptions } from "./options.ts";
 
 const progress = new Progress();
+/** Rounds of the latency request mix per run: 30 requests a path, a few seconds in all. */
+const LATENCY_ROUNDS = 10;
 const guard = new ExitGuard((line) => progress.info(line));
 
 async function main(argv: string[]): Promise<number> {
@@ -80,6 +83,7 @@ async function run(options: RunOptions): Promise<number> {
       },
     };
     if (runContext.proxyUnderTest) await preflightProxy(runContext);
+    runContext.latency = await progress.phase("latency per access path", () => measureAccessPaths(runContext, LATENCY_ROUNDS));
     const runFile = join(runDir, "run.json");
     await mkdir(runDir, { recursive: true });
     await writeFile(runFile, JSON.stringify(runContext, null, 2));

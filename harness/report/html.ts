@@ -22,7 +22,7 @@ export function renderHtml(report: Report, screenshots: Screenshots = new Map())
 <p>Run <code>${h(report.runId)}</code>, started ${h(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s.
 Target: ${h(t.kind)} cluster, context <code>${h(t.context)}</code>, server ${h(t.server)}, Kubernetes ${h(t.serverVersion)}${t.nodeImage ? `, node image <code>${h(t.nodeImage)}</code>` : ""}.</p>
 <p><strong>${h(closingLine(report.summary))}</strong></p>
-${regressions(report)}${comparison(report)}${sections.join("\n")}
+${regressions(report)}${comparison(report)}${latency(report)}${sections.join("\n")}
 </body></html>
 `;
 }
@@ -38,6 +38,12 @@ function comparison(report: Report): string {
   if (!report.proxyComparison) return "";
   const rows = report.proxyComparison.map((r) => `<tr class="${r.differs ? "fail" : "pass"}"><td>${h(r.id)}</td><td>${h(r.kubectlProxy)}</td><td>${h(r.proxyUnderTest)}</td><td>${r.differs ? "differs" : "same"}</td></tr>`);
   return `<h2>kubectl proxy and the proxy under test</h2><table><tr><th>ID</th><th>kubectl proxy</th><th>proxy under test</th><th>difference</th></tr>${rows.join("")}</table>`;
+}
+
+function latency(report: Report): string {
+  if (!report.latency) return "";
+  const rows = report.latency.map((l) => `<tr><td>${h(l.path)}</td><td>${l.requests}</td><td>${l.p50Ms} ms</td><td>${l.p95Ms} ms</td><td>×${l.overhead}</td></tr>`);
+  return `<h2>Latency per access path</h2><table><tr><th>path</th><th>requests</th><th>p50</th><th>p95</th><th>overhead vs direct</th></tr>${rows.join("")}</table>`;
 }
 
 function row(check: CheckResult, shots: Buffer[]): string {

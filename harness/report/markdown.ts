@@ -22,6 +22,10 @@ export function renderMarkdown(report: Report): string {
     if (regressions.length === 0) out.push("None: every check that passed in the baseline still passes.");
     else out.push("| ID | before | now | why |", "|---|---|---|---|", ...regressions.map((r) => `| ${r.id} | ${r.before} | ${r.now} | ${cell(r.reason ?? "")} |`));
   }
+  if (report.latency) {
+    out.push("", "## Latency per access path", "", "| path | requests | p50 | p95 | overhead vs direct |", "|---|---|---|---|---|");
+    for (const l of report.latency) out.push(`| ${l.path} | ${l.requests} | ${l.p50Ms} ms | ${l.p95Ms} ms | ×${l.overhead} |`);
+  }
   if (report.proxyComparison) {
     out.push("", "## kubectl proxy and the proxy under test", "", "| ID | kubectl proxy | proxy under test | difference |", "|---|---|---|---|");
     for (const row of report.proxyComparison) out.push(`| ${row.id} | ${row.kubectlProxy || "–"} | ${row.proxyUnderTest} | ${row.differs ? "**differs**" : "same"} |`);

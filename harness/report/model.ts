@@ -1,4 +1,5 @@
 import type { CatalogEntry } from "../catalog/catalog.ts";
+import type { LatencyFigures } from "../latency/latency.ts";
 
 /**
  * report.json, version 1. Consumers should check `schema` before reading: a new major version may
@@ -59,6 +60,8 @@ export interface Report {
   /** With --baseline: the saved report compared against, and the checks that got worse. */
   baseline?: { runId: string; startedAt: string };
   regressions?: Regression[];
+  /** p50/p95 of a fixed request mix per access path, with the overhead against the direct path. */
+  latency?: LatencyFigures[];
   /** With a proxy under test: per check, what kubectl proxy and the proxy under test answered. */
   proxyComparison?: ProxyComparison[];
 }

@@ -52,6 +52,7 @@ export default class ComplianceReporter implements Reporter {
       checks,
       ...(baseline ? { baseline: { runId: baseline.runId, startedAt: baseline.startedAt }, regressions: findRegressions(baseline, checks) } : {}),
       ...(comparison.length ? { proxyComparison: comparison } : {}),
+      ...(run.latency ? { latency: run.latency } : {}),
     };
     await writeReport(run.reportDir, report, this.screenshots);
   }

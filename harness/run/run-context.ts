@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { LatencyFigures } from "../latency/latency.ts";
 import type { TargetDescription } from "../report/model.ts";
 
 /**
@@ -23,6 +24,8 @@ export interface RunContext {
   proxyUnderTest?: { url?: string; command?: string };
   /** A saved report.json to compare with (--baseline): regressions lead the report and fail the run. */
   baselinePath?: string;
+  /** Per-path latency measured by the CLI before the suites ran. */
+  latency?: LatencyFigures[];
   /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */
   nodePortMappings: PublishedPort[];
 }

@@ -1,63 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { KubectlProxy } from "../../harness/proxy/kubectl-proxy.ts";
 import type { RunContext } from "../../harness/run/run-context.ts";
 import type { EvidenceLog } from "./evidence.ts";
 
-/** How long `kubectl proxy` may take to say where it serves. */
-const START_TIMEOUT_MS = 20_000;
+export { KubectlProxy };
 
-/** A running `kubectl proxy`, started with the documented flags; `stop()` ends it. */
-export class KubectlProxy {
-  readonly process: ChildProcess;
-  /** The line kubectl printed, e.g. "Starting to serve on 127.0.0.1:37005". */
-  readonly banner: string;
-  /** Host and port from the banner (for TCP listeners). */
-  readonly address: string;
-
-  private constructor(process: ChildProcess, banner: string) {
-    this.process = process;
-    this.banner = banner;
-    this.address = banner.replace(/^Starting to serve on /, "").trim();
-  }
-
-  /** http://ADDRESS, with IPv6 addresses bracketed. */
-  get url(): string {
-    const [, host, port] = /^(.*):(\d+)$/.exec(this.address) ?? [];
-    return `http://${host?.includes(":") ? `[${host}]` : host}:${port}`;
-  }
-
-  get port(): number {
-    return Number(/:(\d+)$/.exec(this.address)?.[1]);
-  }
-
-  static async start(run: RunContext, evidence: EvidenceLog, args: string[], kubeconfig = run.kubeconfigPath): Promise<KubectlProxy> {
-    const began = Date.now();
-    const child = spawn(run.kubectl, ["--kubeconfig", kubeconfig, "proxy", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const banner = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`kubectl proxy ${args.join(" ")} printed no banner in ${START_TIMEOUT_MS / 1000}s: ${output}`)), START_TIMEOUT_MS);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const line = output.split("\n").find((l) => l.startsWith("Starting to serve on "));
-        if (line) {
-          clearTimeout(timer);
-          resolve(line.trim());
-        }
-      };
-      child.stdout!.on("data", onData);
-      child.stderr!.on("data", onData);
-      child.on("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`kubectl proxy ${args.join(" ")} exited ${code}: ${output.trim()}`));
-      });
-    });
-    evidence.add({ request: `kubectl proxy ${args.join(" ")}`, status: "serving", excerpt: banner, durationMs: Date.now() - began });
-    return new KubectlProxy(child, banner);
-  }
-
-  async stop(): Promise<void> {
-    if (this.process.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.process.once("exit", resolve));
-    this.process.kill("SIGTERM");
-    await exited;
-  }
+/** Starts `kubectl proxy` with the run's kubectl and records the command and its banner as evidence. */
+export async function startProxy(run: RunContext, evidence: EvidenceLog, args: string[], kubeconfig = run.kubeconfigPath): Promise<KubectlProxy> {
+  const began = Date.now();
+  const proxy = await KubectlProxy.start(run.kubectl, kubeconfig, args);
+  evidence.add({ request: `kubectl proxy ${args.join(" ")}`, status: "serving", excerpt: proxy.banner, durationMs: Date.now() - began });
+  return proxy;
 }

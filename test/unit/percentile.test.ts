@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { percentile } from "../../harness/bench/latency.ts";
+import { percentile } from "../../harness/latency/latency.ts";
 
 test("percentiles by the nearest-rank method", () => {
   const samples = Array.from({ length: 100 }, (_, i) => i + 1);
