@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -17,9 +17,12 @@ after(async () => {
 });
 
 async function expectOneLine(args: string[], pattern: RegExp, wrapper: string[] = []): Promise<void> {
-  const reports = join(dir, `reports-${Math.random().toString(36).slice(2)}`);
-  const before = await tmpEntries();
-  const result = await runCli([...args, ...(args[0] === "run" ? ["--report-dir", reports] : [])], {}, wrapper);
+  const id = Math.random().toString(36).slice(2);
+  const reports = join(dir, `reports-${id}`);
+  // A private TMPDIR: the run's work directory must be gone afterwards, whatever else the machine runs.
+  const tmp = join(dir, `tmp-${id}`);
+  await mkdir(tmp);
+  const result = await runCli([...args, ...(args[0] === "run" ? ["--report-dir", reports] : [])], { TMPDIR: tmp }, wrapper);
   assert.equal(result.code, 2, `exit code for ${args.join(" ")}: ${result.stderr}`);
   const lines = result.stderr.trim().split("\n").filter((l) => !/^\[\s*[\d.]+s\]/.test(l));
   assert.equal(lines.length, 1, `one line, got:\n${result.stderr}`);
@@ -27,11 +30,7 @@ async function expectOneLine(args: string[], pattern: RegExp, wrapper: string[] 
   assert.match(lines[0]!, pattern);
   assert.equal(result.stdout, "");
   assert.deepEqual((await readdir(reports).catch(() => [])).filter((f) => f !== "latest"), [], "no report left behind");
-  assert.deepEqual((await tmpEntries()).filter((e) => !before.includes(e)), [], "no work directory left behind");
-}
-
-async function tmpEntries(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter((e) => e.startsWith("kac-run-"));
+  assert.deepEqual(await readdir(tmp), [], "no work directory left behind");
 }
 
 const kubeconfig = (server: string, extra = "") => `apiVersion: v1
