@@ -17,7 +17,10 @@ import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
 import { loadBaseline } from "../report/baseline.ts";
 import { closingLine, type Report } from "../report/model.ts";
 import type { RunContext } from "../run/run-context.ts";
-import { checkSuiteNames, runSuites } from "../run/suite-runner.ts";
+import { describeRun } from "../run/dry-run.ts";
+import { checkSuiteNames, runSuites, suiteNames } from "../run/suite-runner.ts";
+import { loadClusterConfig } from "../kind/cluster-config.ts";
+import { UPSTREAM_NODE_IMAGE } from "../kind/node-image.ts";
 import { connectExistingCluster } from "../target/existing-cluster.ts";
 import { startKindTarget } from "../target/kind-target.ts";
 import type { Target } from "../target/target.ts";
@@ -44,6 +47,11 @@ async function main(argv: string[]): Promise<number> {
 async function run(options: RunOptions): Promise<number> {
   checkSuiteNames(options.suites);
   if (options.baseline) loadBaseline(options.baseline);
+  if (options.dryRun) {
+    const kind = options.kubeconfig ? undefined : { config: loadClusterConfig(options.kindConfig), image: options.nodeImage ?? `${UPSTREAM_NODE_IMAGE} (or its offline build)` };
+    for (const line of describeRun(options.suites.length ? options.suites : suiteNames(), kind)) process.stdout.write(`${line}\n`);
+    return 0;
+  }
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[:.]/g, "-").slice(0, 19)}-${process.pid}`;
   const reportRoot = resolve(options.reportDir);

@@ -12,6 +12,7 @@ export interface RunOptions {
   allowContext?: string;
   reportDir: string;
   keep: boolean;
+  dryRun: boolean;
   /** Suite names (file names under suites/ without .spec.ts); empty means all. */
   suites: string[];
   grep?: string;
@@ -55,6 +56,7 @@ Options for run:
   --grep PATTERN       run only checks whose ID or title matches
   --report-dir DIR     where reports go (default: reports)
   --keep               leave the kind cluster running and print how to reach and remove it
+  --dry-run            list what the run would create (in Docker and in the cluster) and stop
   --help               this text
 `;
 
@@ -78,6 +80,7 @@ export function parseCommand(argv: string[]): Command {
         "allow-context": { type: "string" },
         "report-dir": { type: "string" },
         keep: { type: "boolean" },
+        "dry-run": { type: "boolean" },
         run: { type: "string" },
         suite: { type: "string", multiple: true },
         grep: { type: "string" },
@@ -115,6 +118,7 @@ export function parseCommand(argv: string[]): Command {
       allowContext: values["allow-context"],
       reportDir: values["report-dir"] ?? "reports",
       keep: values.keep ?? false,
+      dryRun: values["dry-run"] ?? false,
       suites: values.suite ?? [],
       grep: values.grep,
       proxyUrl: values["proxy-url"],

@@ -106,3 +106,19 @@ test("an unwritable report directory", async () => {
 
 test("no Docker engine", { skip: !canHideDocker && "hiding the Docker socket needs root (unshare)" }, () =>
   expectOneLine(["run"], /no Docker engine is reachable; start Docker/, WITHOUT_DOCKER));
+
+test("--dry-run lists what a run would create and creates nothing", async () => {
+  const reports = join(dir, "reports-dry-run");
+  const result = await runCli(["run", "--dry-run", "--report-dir", reports]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Docker: a network kac-RUN and 3 node containers \(kac-control-plane, kac-worker, kac-worker2\)/m);
+  assert.match(result.stdout, /^suite service-proxy: namespace kac-service-proxy-RUN with Pods backend/m);
+  assert.match(result.stdout, /^suite kubeconfig: nothing in the cluster/m);
+  assert.deepEqual(await readdir(reports).catch(() => []), []);
+});
+
+test("every suite says what it creates", async () => {
+  const { SUITE_OBJECTS } = await import("../../harness/run/dry-run.ts");
+  const { suiteNames } = await import("../../harness/run/suite-runner.ts");
+  assert.deepEqual(Object.keys(SUITE_OBJECTS).sort(), suiteNames());
+});

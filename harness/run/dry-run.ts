@@ -1,0 +1,36 @@
+import { nodeNames } from "../kind/actions/start-nodes.ts";
+import type { ClusterConfig } from "../kind/cluster-config.ts";
+
+/**
+ * What each suite creates in the cluster, all inside its own namespace (kac-SUITE-RUN, labelled
+ * io.kac.run=RUN) and removed with it; no suite creates cluster-scoped objects. Kept beside the suites'
+ * code review: a suite that creates something new adds it here.
+ */
+export const SUITE_OBJECTS: Record<string, string[]> = {
+  kubeconfig: [],
+  "kubectl-proxy": ["Pod kac-pause", "ConfigMap kac-watch-probe"],
+  token: ["Secret default-token", "ServiceAccount kac-no-rbac"],
+  "client-libraries": ["Pod kac-listed-pod"],
+  "in-cluster": ["ServiceAccount, Role, RoleBinding kac-probe", "Pods backend, probe, no-token, sidecar", "Service plain"],
+  "service-proxy": [
+    "Pods backend, shell, node-shell (host network)",
+    "Services plain, secure, multi, empty, kac-listed, nodeport (NodePort), balanced (LoadBalancer)",
+    "ServiceAccount, Role, RoleBinding kac-proxy-client", "ServiceAccount kac-no-rights",
+  ],
+  browser: ["Pod web-backend", "Service web", "ServiceAccount, Role, RoleBinding kac-browser"],
+};
+
+/** The lines `run --dry-run` prints: the kind cluster it would start (if any) and each suite's objects. */
+export function describeRun(suites: string[], kind: { config: ClusterConfig; image: string } | undefined): string[] {
+  const lines: string[] = [];
+  if (kind) {
+    const names = nodeNames(kind.config.name, kind.config.nodes);
+    lines.push(`Docker: a network kac-RUN and ${names.length} node containers (${names.join(", ")}) from ${kind.image}, labelled io.kac.run=RUN, removed at the end`);
+  }
+  for (const suite of suites) {
+    const objects = SUITE_OBJECTS[suite] ?? [];
+    lines.push(`suite ${suite}: ${objects.length ? `namespace kac-${suite}-RUN with ${objects.join("; ")}` : "nothing in the cluster (reads only)"}`);
+  }
+  lines.push("local: kubectl proxy processes on 127.0.0.1 and a private work directory, all stopped or removed at the end");
+  return lines;
+}
