@@ -11,6 +11,7 @@ step etcd "$here/etcd.sh" "$version"
 step coredns "$here/coredns.sh" "$version"
 step pause "$here/pause.sh" "$version"
 step images "$here/control-plane-images.sh" "$version"
+step storage "$here/local-path-provisioner.sh"
 
 printf '%-12s %9s\n' step seconds
 for row in "${STEP_TIMES[@]}"; do printf '%-12s %9s\n' "${row% *}" "${row##* }"; done

@@ -11,6 +11,7 @@ version=${1:-v1.36.1}
 k8s="$CACHE/kubernetes/$version"
 image="kac.local/node:$version"
 agent="kac.local/cni-agent:$version"
+storage="kac.local/local-path-provisioner:v0.0.30" # built by images/components/local-path-provisioner.sh
 suite=trixie # containerd 1.7, as the kindest/node line for Kubernetes 1.3x; systemd 257
 packages=(
   systemd systemd-sysv dbus                        # init, as in kindest/node
@@ -42,11 +43,12 @@ make_rootfs() (
 make_context() {
   ctx="$CACHE/node/context-$version"
   rm -rf "$ctx"
-  mkdir -p "$ctx"/{bin,images,cni}
+  mkdir -p "$ctx"/{bin,images,cni,storage}
   ln "$k8s"/bin/{kubeadm,kubelet,kubectl} "$ctx/bin/"
   ln "$k8s/images.tar" "$ctx/images/kubernetes.tar"
   cp -r "$here/files" "$here/Dockerfile" "$ctx/"
   cp "$here/cni/default-cni.yaml" "$ctx/cni/"
+  cp "$here/storage/default-storage.yaml" "$ctx/storage/"
   local agent_ctx="$CACHE/node/cni-agent-$version"
   rm -rf "$agent_ctx"
   mkdir -p "$agent_ctx"
@@ -69,8 +71,9 @@ step "cni-agent image" docker build -q -t "$agent" "$CACHE/node/cni-agent-$versi
 
 sandbox=$(grep -m1 '/pause:' "$k8s/images.txt")
 agent_id=$(docker image inspect -f '{{.Id}}' "$agent")
+storage_id=$(docker image inspect -f '{{.Id}}' "$storage")
 key=$( {
-  echo "$version $sandbox $rootfs_key $agent_id"
+  echo "$version $sandbox $rootfs_key $agent_id $storage_id"
   cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum
 } | sha256sum | cut -c1-16)
 if [[ $(docker image inspect -f '{{index .Config.Labels "io.kac.cache-key"}}' "$image" 2>/dev/null) == "$key" ]]; then
@@ -79,6 +82,7 @@ if [[ $(docker image inspect -f '{{index .Config.Labels "io.kac.cache-key"}}' "$
 fi
 old=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
 step "save cni-agent" docker save -o "$ctx/images/cni-agent.tar" "$agent"
+step "save storage" docker save -o "$ctx/images/storage.tar" "$storage"
 step "node image" docker build -q -t "$image" --label "io.kac.cache-key=$key" \
   --build-arg ROOTFS="$rootfs_image" --build-arg VERSION="$version" \
   --build-arg SANDBOX_IMAGE="$sandbox" "$ctx" >/dev/null

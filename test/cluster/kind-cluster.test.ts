@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, StorageV1Api } from "@kubernetes/client-node";
 import { countLabelled } from "../../harness/cleanup/docker-debris.ts";
 import { KindCluster, type StartedKindCluster } from "../../harness/kind/cluster.ts";
 import { loadClusterConfig } from "../../harness/kind/cluster-config.ts";
@@ -60,6 +60,29 @@ describe("a kind cluster from kind-config.yaml, through Testcontainers", () => {
     assert.equal(cluster.skipTLSVerify, false);
     assert.ok(cluster.caData, "the kubeconfig carries the cluster CA");
     assert.match(cluster.server, /^https:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  test("default storage: a claim of the default StorageClass binds once a Pod uses it", async () => {
+    const config = new KubeConfig();
+    config.loadFromFile(started.kubeconfigPath);
+    const api = config.makeApiClient(CoreV1Api);
+    const classes = await config.makeApiClient(StorageV1Api).listStorageClass();
+    assert.ok(classes.items.some((c) => c.metadata!.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true"), "a default StorageClass");
+    const nodes = await api.listNode();
+    const pause = nodes.items.flatMap((n) => n.status?.images ?? []).flatMap((i) => i.names ?? []).find((n) => /\/pause:[^@]+$/.test(n))!;
+    await api.createNamespacedPersistentVolumeClaim({ namespace: "default", body: {
+      metadata: { name: "kac-claim" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Mi" } } },
+    } });
+    await api.createNamespacedPod({ namespace: "default", body: {
+      metadata: { name: "kac-claimer" },
+      spec: { containers: [{ name: "c", image: pause, volumeMounts: [{ name: "v", mountPath: "/data" }] }], volumes: [{ name: "v", persistentVolumeClaim: { claimName: "kac-claim" } }] },
+    } });
+    const deadline = Date.now() + 120_000;
+    let phase: string | undefined;
+    while ((phase = (await api.readNamespacedPersistentVolumeClaim({ name: "kac-claim", namespace: "default" })).status?.phase) !== "Bound") {
+      assert.ok(Date.now() < deadline, `claim still ${phase} after 120 s`);
+      await sleep(1000);
+    }
   });
 
   test("teardown leaves no container, volume or network of the run", async () => {
