@@ -16,7 +16,7 @@ import { Progress } from "../log/progress.ts";
 import { suiteNames } from "../run/suite-runner.ts";
 import { prepareCluster } from "../target/prepared-cluster.ts";
 import { measureAccessPaths } from "../latency/access-paths.ts";
-import type { LatencyFigures } from "../latency/latency.ts";
+import { latencyCells, type PathLatency } from "../latency/latency.ts";
 import { ProcessTreeMemory } from "./process-memory.ts";
 
 const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwritten to ${out}\n`);
 }
 
-function printTable(r: { clusterStartSeconds: number; clusterPhases: { phase: string; seconds: number }[]; wholeRun: { keptClusterSeconds: number; coldSeconds: number; peakHarnessMb: number }; suites: { suite: string; seconds: number; peakHarnessMb: number }[]; latency: LatencyFigures[]; nodes: number; nodeImage: string }): void {
+function printTable(r: { clusterStartSeconds: number; clusterPhases: { phase: string; seconds: number }[]; wholeRun: { keptClusterSeconds: number; coldSeconds: number; peakHarnessMb: number }; suites: { suite: string; seconds: number; peakHarnessMb: number }[]; latency: PathLatency[]; nodes: number; nodeImage: string }): void {
   const row = (a: string, b: string) => `  ${a.padEnd(44)} ${b}`;
   const lines = [`cluster: ${r.nodes} nodes, ${r.nodeImage}`, row("start to all nodes Ready", `${r.clusterStartSeconds.toFixed(1)} s`)];
   for (const p of r.clusterPhases) lines.push(row(`  ${p.phase}`, `${p.seconds.toFixed(1)} s`));
@@ -82,7 +82,10 @@ function printTable(r: { clusterStartSeconds: number; clusterPhases: { phase: st
   lines.push("per suite (alone, kept cluster):");
   for (const s of r.suites) lines.push(row(s.suite, `${s.seconds.toFixed(1)} s, ${s.peakHarnessMb} MB`));
   lines.push("per-path latency (p50 / p95, overhead vs direct):");
-  for (const l of r.latency) lines.push(row(l.path, `${l.p50Ms} / ${l.p95Ms} ms, x${l.overhead} (${l.requests} requests)`));
+  for (const l of r.latency) {
+    const [requests, p50, p95, overhead] = latencyCells(l);
+    lines.push(row(l.path, `${p50} / ${p95}, ${overhead} (${requests} requests)`));
+  }
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 

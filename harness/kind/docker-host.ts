@@ -1,4 +1,4 @@
-import { getContainerRuntimeClient, type ContainerRuntimeClient } from "testcontainers";
+import { getContainerRuntimeClient, getReaper, type ContainerRuntimeClient } from "testcontainers";
 import { UsageError } from "../errors/usage-error.ts";
 
 /** What a kind node container needs to know about the Docker host it runs on. */
@@ -7,6 +7,8 @@ export interface DockerHost {
   cgroupVersion: 1 | 2;
   /** "privileged" is kind's own way; "capabilities" is the fallback for hosts that refuse --privileged. */
   runMode: RunMode;
+  /** Testcontainers' session: what carries its label, the reaper removes once this process is gone. */
+  reaperSession: string;
 }
 
 export type RunMode = "privileged" | "capabilities";
@@ -23,11 +25,28 @@ export async function connectDockerHost(): Promise<ContainerRuntimeClient> {
 }
 
 /**
- * Learns the host's cgroup version and whether it grants --privileged. Some hosts (the project's own
+ * Starts Testcontainers' reaper (Ryuk), which removes the session's containers and networks even when
+ * the harness is killed outright. Where its image cannot be had (no registry), this fails here, in one
+ * line, before anything of the run exists; TESTCONTAINERS_RYUK_DISABLED=true turns it off.
+ */
+async function startReaper(client: ContainerRuntimeClient): Promise<string> {
+  try {
+    return (await getReaper(client)).sessionId;
+  } catch (error) {
+    throw new UsageError(
+      `Testcontainers' reaper did not start: ${(error as Error).message.split("\n")[0]!.trim()}`,
+      "make its image available, or set TESTCONTAINERS_RYUK_DISABLED=true: the harness removes what it starts itself",
+    );
+  }
+}
+
+/**
+ * Starts the reaper, then learns the host's cgroup version and whether it grants --privileged. Some hosts (the project's own
  * CI among them) lack a capability that --privileged asks for, and Docker refuses such a container only
  * when it starts, so the probe starts a throw-away container from the node image.
  */
 export async function probeDockerHost(client: ContainerRuntimeClient, image: string, labels: Record<string, string>): Promise<DockerHost> {
+  const reaperSession = await startReaper(client);
   const info = await client.container.dockerode.info();
   const cgroupVersion = info.CgroupVersion === "2" ? 2 : 1;
   const probe = await client.container.create({
@@ -45,5 +64,5 @@ export async function probeDockerHost(client: ContainerRuntimeClient, image: str
   } finally {
     await probe.remove({ force: true, v: true });
   }
-  return { client, cgroupVersion, runMode };
+  return { client, cgroupVersion, runMode, reaperSession };
 }

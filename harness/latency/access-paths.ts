@@ -5,21 +5,22 @@ import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
 import { PROXY_UNDER_TEST, KUBECTL_PROXY } from "../report/proxy-comparison.ts";
 import type { RunContext } from "../run/run-context.ts";
 import { KubectlProxy } from "../proxy/kubectl-proxy.ts";
-import { measureLatency, type LatencyFigures, type TimedPath } from "./latency.ts";
+import { measureLatency, type PathLatency, type TimedPath } from "./latency.ts";
 
 /** The fixed request mix every API path is timed with: discovery, a namespaced read, the version. */
 const API_MIX = ["/api", "/api/v1/namespaces/default", "/version"];
 /**
- * The service-proxy path needs no fixture: the `kubernetes` Service's own endpoint answers /version
- * to anyone, so the API server proxying to itself is a service proxy every cluster has.
+ * The service-proxy path needs no fixture of ours: the cluster DNS Service's `metrics` port (CoreDNS's
+ * Prometheus endpoint), which kubeadm and kind clusters have. Not the `kubernetes` Service: from
+ * v1.36 the API server answers 503 "no endpoints available" when asked to proxy to itself.
  */
-const SERVICE_PROXY = ["/api/v1/namespaces/default/services/https:kubernetes:443/proxy/version"];
+const SERVICE_PROXY = ["/api/v1/namespaces/kube-system/services/kube-dns:metrics/proxy/metrics"];
 
 /**
  * p50 and p95 per access path (direct, kubectl proxy, service proxy, the proxy under test), and each
- * path's overhead as a ratio to the direct path.
+ * path's overhead as a ratio to the direct path. A path that fails is reported as unmeasured, with why.
  */
-export async function measureAccessPaths(run: Pick<RunContext, "kubeconfigPath" | "kubectl" | "proxyUnderTest">, rounds: number): Promise<LatencyFigures[]> {
+export async function measureAccessPaths(run: Pick<RunContext, "kubeconfigPath" | "kubectl" | "proxyUnderTest">, rounds: number): Promise<PathLatency[]> {
   const config = new KubeConfig();
   config.loadFromFile(run.kubeconfigPath);
   const options: RequestOptions = {};
@@ -36,10 +37,11 @@ export async function measureAccessPaths(run: Pick<RunContext, "kubeconfigPath" 
       { name: "service proxy (via kubectl proxy)", base: kubectlProxy.url, requests: SERVICE_PROXY },
       ...(underTest ? [{ name: PROXY_UNDER_TEST, base: underTest.path.base, requests: API_MIX }] : []),
     ];
-    const figures: LatencyFigures[] = [];
-    for (const path of paths) figures.push(await measureLatency(path, rounds));
-    const base = figures[0]!.p50Ms;
-    return figures.map((f) => ({ ...f, overhead: Math.round((f.p50Ms / base) * 100) / 100 }));
+    const figures: PathLatency[] = [];
+    for (const path of paths) figures.push(await measureLatency(path, rounds).catch((error: Error) => ({ path: path.name, unmeasured: error.message })));
+    const baseline = figures[0]!;
+    if ("unmeasured" in baseline) return figures;
+    return figures.map((f) => ("unmeasured" in f ? f : { ...f, overhead: Math.round((f.p50Ms / baseline.p50Ms) * 100) / 100 }));
   } finally {
     await kubectlProxy.stop();
     await underTest?.stop();

@@ -20,6 +20,20 @@ export interface LatencyFigures {
   overhead?: number;
 }
 
+/** A path that could not be timed: latency is a figure, not a check, so the run goes on and says why. */
+export interface UnmeasuredPath {
+  path: string;
+  unmeasured: string;
+}
+
+export type PathLatency = LatencyFigures | UnmeasuredPath;
+
+/** The cells every latency table shows (report, benchmark): requests, p50, p95, overhead vs direct. */
+export function latencyCells(l: PathLatency): [string, string, string, string] {
+  if ("unmeasured" in l) return ["–", "–", "–", `not measured: ${l.unmeasured}`];
+  return [String(l.requests), `${l.p50Ms} ms`, `${l.p95Ms} ms`, l.overhead === undefined ? "–" : `×${l.overhead}`];
+}
+
 /** Sends the path's request mix `rounds` times, in order, one at a time, and returns p50 and p95. */
 export async function measureLatency(path: TimedPath, rounds: number): Promise<LatencyFigures> {
   const samples: number[] = [];
@@ -28,7 +42,7 @@ export async function measureLatency(path: TimedPath, rounds: number): Promise<L
       const began = performance.now();
       const answer = await request(`${path.base}${rel}`, { dispatcher: path.dispatcher, headers: path.headers });
       await answer.body.dump();
-      if (answer.statusCode >= 400) throw new Error(`${path.name}: ${rel} answered ${answer.statusCode}`);
+      if (answer.statusCode >= 400) throw new Error(`${rel} answered ${answer.statusCode}`);
       samples.push(performance.now() - began);
     }
   }

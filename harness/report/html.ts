@@ -1,4 +1,5 @@
 import { CATALOG } from "../catalog/catalog.ts";
+import { latencyCells } from "../latency/latency.ts";
 import { escapeMarkup as h } from "./escape.ts";
 import { closingLine, type CheckResult, type Report } from "./model.ts";
 
@@ -42,7 +43,7 @@ function comparison(report: Report): string {
 
 function latency(report: Report): string {
   if (!report.latency) return "";
-  const rows = report.latency.map((l) => `<tr><td>${h(l.path)}</td><td>${l.requests}</td><td>${l.p50Ms} ms</td><td>${l.p95Ms} ms</td><td>×${l.overhead}</td></tr>`);
+  const rows = report.latency.map((l) => `<tr>${[l.path, ...latencyCells(l)].map((c) => `<td>${h(c)}</td>`).join("")}</tr>`);
   return `<h2>Latency per access path</h2><table><tr><th>path</th><th>requests</th><th>p50</th><th>p95</th><th>overhead vs direct</th></tr>${rows.join("")}</table>`;
 }
 

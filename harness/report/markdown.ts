@@ -1,4 +1,5 @@
 import { CATALOG } from "../catalog/catalog.ts";
+import { latencyCells } from "../latency/latency.ts";
 import { closingLine, type CheckResult, type Report } from "./model.ts";
 
 const MARK: Record<CheckResult["result"], string> = { pass: "✅ pass", fail: "❌ fail", warn: "⚠️ warn", skip: "⏭️ skip", "n/a": "➖ n/a" };
@@ -24,7 +25,7 @@ export function renderMarkdown(report: Report): string {
   }
   if (report.latency) {
     out.push("", "## Latency per access path", "", "| path | requests | p50 | p95 | overhead vs direct |", "|---|---|---|---|---|");
-    for (const l of report.latency) out.push(`| ${l.path} | ${l.requests} | ${l.p50Ms} ms | ${l.p95Ms} ms | ×${l.overhead} |`);
+    for (const l of report.latency) out.push(`| ${[l.path, ...latencyCells(l)].map(cell).join(" | ")} |`);
   }
   if (report.proxyComparison) {
     out.push("", "## kubectl proxy and the proxy under test", "", "| ID | kubectl proxy | proxy under test | difference |", "|---|---|---|---|");

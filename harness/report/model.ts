@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../catalog/catalog.ts";
-import type { LatencyFigures } from "../latency/latency.ts";
+import type { PathLatency } from "../latency/latency.ts";
 
 /**
  * report.json, version 1. Consumers should check `schema` before reading: a new major version may
@@ -61,7 +61,7 @@ export interface Report {
   baseline?: { runId: string; startedAt: string };
   regressions?: Regression[];
   /** p50/p95 of a fixed request mix per access path, with the overhead against the direct path. */
-  latency?: LatencyFigures[];
+  latency?: PathLatency[];
   /** With a proxy under test: per check, what kubectl proxy and the proxy under test answered. */
   proxyComparison?: ProxyComparison[];
 }

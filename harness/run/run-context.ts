@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { LatencyFigures } from "../latency/latency.ts";
+import type { PathLatency } from "../latency/latency.ts";
 import type { TargetDescription } from "../report/model.ts";
 
 /**
@@ -25,7 +25,7 @@ export interface RunContext {
   /** A saved report.json to compare with (--baseline): regressions lead the report and fail the run. */
   baselinePath?: string;
   /** Per-path latency measured by the CLI before the suites ran. */
-  latency?: LatencyFigures[];
+  latency?: PathLatency[];
   /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */
   nodePortMappings: PublishedPort[];
 }

@@ -11,7 +11,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts the CLI as a user would (its own process, its own exit code); `done` settles when it exits. */
+/** Starts the CLI as a user would (its own process, its own exit code); `done` settles once it has exited and its output is all read. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
   const [file, ...rest] = [...wrapper, process.execPath, MAIN, ...args];
   const child = spawn(file!, rest, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -19,7 +19,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: s
   let stderr = "";
   child.stdout!.on("data", (chunk) => (stdout += chunk));
   child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const done = new Promise<CliResult>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<CliResult>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done, output: () => stdout + stderr };
 }
 
