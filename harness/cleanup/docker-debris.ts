@@ -1,4 +1,5 @@
 import type { ContainerRuntimeClient } from "testcontainers";
+import { isStuckKill, thawFrozenCgroups } from "./frozen-cgroups.ts";
 
 export interface RemovedDebris {
   containers: number;
@@ -26,8 +27,17 @@ export async function removeLabelled(client: ContainerRuntimeClient, label: stri
 export async function removeLabelledContainers(client: ContainerRuntimeClient, label: string, value?: string): Promise<number> {
   const dockerode = client.container.dockerode;
   const containers = await dockerode.listContainers({ all: true, filters: { label: [value === undefined ? label : `${label}=${value}`] } });
-  await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)));
+  await Promise.all(containers.map((c) => removeContainer(client, c.Id)));
   return containers.length;
+}
+
+async function removeContainer(client: ContainerRuntimeClient, id: string): Promise<void> {
+  const remove = () => client.container.dockerode.getContainer(id).remove({ force: true, v: true });
+  await remove().catch(async (error: { statusCode?: number; message?: string }) => {
+    if (!isStuckKill(error)) return ignoreGone(error);
+    await thawFrozenCgroups(client, id);
+    await remove().catch(ignoreGone);
+  });
 }
 
 /** Counts what carries the label, for tests and for `down` to report. */

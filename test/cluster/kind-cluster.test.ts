@@ -83,10 +83,21 @@ describe("a kind cluster from kind-config.yaml, through Testcontainers", () => {
       assert.ok(Date.now() < deadline, `claim still ${phase} after 120 s`);
       await sleep(1000);
     }
+    // Bound, and mounted: the Pod runs with the volume.
+    while ((phase = (await api.readNamespacedPod({ name: "kac-claimer", namespace: "default" })).status?.phase) !== "Running") {
+      assert.ok(Date.now() < deadline, `the claiming Pod still ${phase} after 120 s`);
+      await sleep(1000);
+    }
   });
 
-  test("teardown leaves no container, volume or network of the run", async () => {
+  test("teardown leaves no container, volume or network of the run, even with a Pod's cgroup frozen", async () => {
     const client = await connectDockerHost();
+    if ((await client.container.dockerode.info()).CgroupVersion !== "2") {
+      // What a node killed in the middle of a Pod container's start leaves on cgroup v1 (runc freezes
+      // the cgroup while it changes it): a frozen process, which SIGKILL cannot end.
+      const worker = started.nodes.find((n) => n.role === "worker")!;
+      await worker.run(["sh", "-c", "f=$(find /sys/fs/cgroup/freezer -path '*kubepods*pod*' -name freezer.state | head -n1); [ -n \"$f\" ] && echo FROZEN > \"$f\""]);
+    }
     const ids = (await client.container.dockerode.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${cluster.runId}`] } })).map((c) => c.Id);
     assert.equal(ids.length, 3);
     const volumes = new Set((await Promise.all(ids.map((id) => client.container.dockerode.getContainer(id).inspect())))
