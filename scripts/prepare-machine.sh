@@ -52,12 +52,10 @@ for tool in curl openssl; do command -v $tool >/dev/null || apt_install curl ope
 # The node image: nothing to do where one was chosen or is present; else pull kind's image, and where
 # no registry answers, build the offline image (cached, so a warm machine spends seconds here).
 # KAC_OFFLINE=1 skips the pull on machines known to reach no registry.
-[[ -n ${KAC_OFFLINE:-} ]] && export TESTCONTAINERS_RYUK_DISABLED=true
 if [[ -z ${KAC_NODE_IMAGE:-} ]] && ! docker image inspect "$UPSTREAM_IMAGE" >/dev/null 2>&1; then
   if [[ -n ${KAC_OFFLINE:-} ]] || ! timeout 120 docker pull -q "$UPSTREAM_IMAGE" >/dev/null 2>&1; then
     say "building the offline images ($OFFLINE_IMAGE and the fixtures; cached)"
-    # Testcontainers' reaper image cannot be pulled either; the harness removes what it starts itself.
-    export TESTCONTAINERS_RYUK_DISABLED=true
+    # Testcontainers' reaper image cannot be pulled either: the build makes it too (kac.local/ryuk).
     for tool in debootstrap jq gcc; do command -v $tool >/dev/null || apt_install debootstrap jq gcc libc6-dev; done
     command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || { say "the offline build needs Go (https://go.dev/dl) on PATH"; exit 2; }
     bash images/build.sh

@@ -125,6 +125,8 @@ async function selectTarget(options: RunOptions, workDir: string): Promise<Selec
 }
 
 async function startKind(options: RunOptions, workDir: string): Promise<SelectedTarget> {
+  // A kept cluster is to outlive this process, which is what the reaper undoes once it is gone.
+  if (options.keep) process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
   const { target, cluster, kubectl } = await startKindTarget({
     kindConfigPath: options.kindConfig,
     nodeImage: options.nodeImage,

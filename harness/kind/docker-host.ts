@@ -1,5 +1,6 @@
 import { getContainerRuntimeClient, getReaper, type ContainerRuntimeClient } from "testcontainers";
 import { UsageError } from "../errors/usage-error.ts";
+import { chooseReaperImage } from "./reaper-image.ts";
 
 /** What a kind node container needs to know about the Docker host it runs on. */
 export interface DockerHost {
@@ -26,16 +27,17 @@ export async function connectDockerHost(): Promise<ContainerRuntimeClient> {
 
 /**
  * Starts Testcontainers' reaper (Ryuk), which removes the session's containers and networks even when
- * the harness is killed outright. Where its image cannot be had (no registry), this fails here, in one
- * line, before anything of the run exists; TESTCONTAINERS_RYUK_DISABLED=true turns it off.
+ * the harness is killed outright. Where its image cannot be had (no registry, no offline build), this
+ * fails here, in one line, before anything of the run exists; TESTCONTAINERS_RYUK_DISABLED=true turns it off.
  */
 async function startReaper(client: ContainerRuntimeClient): Promise<string> {
+  const image = process.env.TESTCONTAINERS_RYUK_DISABLED === "true" ? undefined : await chooseReaperImage(client);
   try {
     return (await getReaper(client)).sessionId;
   } catch (error) {
     throw new UsageError(
-      `Testcontainers' reaper did not start: ${(error as Error).message.split("\n")[0]!.trim()}`,
-      "make its image available, or set TESTCONTAINERS_RYUK_DISABLED=true: the harness removes what it starts itself",
+      `Testcontainers' reaper (${image}) did not start: ${(error as Error).message.split("\n")[0]!.trim()}`,
+      "offline, build it with npm run images; or set TESTCONTAINERS_RYUK_DISABLED=true: the harness removes what it starts itself",
     );
   }
 }
