@@ -56,6 +56,7 @@ Options for run:
   --grep PATTERN       run only checks whose ID or title matches
   --report-dir DIR     where reports go (default: reports)
   --keep               leave the kind cluster running and print how to reach and remove it
+                       (without Testcontainers' reaper, which would remove it)
   --dry-run            list what the run would create (in Docker and in the cluster) and stop
   --help               this text
 `;
