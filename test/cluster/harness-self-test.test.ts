@@ -60,19 +60,30 @@ describe("the harness against an existing cluster and against faulty proxies", (
     return { code: result.code, report, stderr: result.stderr, reportPath };
   }
 
-  test("--kubeconfig: the suites pass against a running cluster and leave no namespace behind", async () => {
-    const { code, report, stderr } = await runAgainstCluster("existing", ["--suite", "kubeconfig", "--suite", "token", "--suite", "kubectl-proxy"]);
+  /** What a run must leave as it found it: the namespaces and the cluster-scoped RBAC objects, by name. */
+  async function clusterScopedNames(): Promise<Record<string, string[]>> {
+    const config = new KubeConfig();
+    config.loadFromFile(started.kubeconfigPath);
+    const [core, rbac] = [config.makeApiClient(CoreV1Api), config.makeApiClient(RbacAuthorizationV1Api)];
+    const names = (list: { items: { metadata?: { name?: string } }[] }) => list.items.map((i) => i.metadata!.name!).sort();
+    return {
+      namespaces: names(await core.listNamespace()),
+      clusterRoles: names(await rbac.listClusterRole()),
+      clusterRoleBindings: names(await rbac.listClusterRoleBinding()),
+    };
+  }
+
+  test("--kubeconfig: the suites pass against a running cluster and leave its namespaces and cluster-scoped RBAC as they were", async () => {
+    const before = await clusterScopedNames();
+    const { code, report, stderr } = await runAgainstCluster("existing", ["--suite", "kubeconfig", "--suite", "token", "--suite", "kubectl-proxy", "--suite", "in-cluster"]);
     const failed = report.checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.reason}`);
     assert.deepEqual(failed, [], stderr);
     assert.equal(code, 0);
     assert.equal(report.target.kind, "existing");
-    for (const id of ["KC-01", "KC-04", "KP-01", "KP-07", "TK-01", "TK-10"]) {
+    for (const id of ["KC-01", "KC-04", "KP-01", "KP-07", "TK-01", "TK-10", "IC-05"]) {
       assert.equal(report.checks.find((c) => c.id === id)!.result, "pass", id);
     }
-    const config = new KubeConfig();
-    config.loadFromFile(started.kubeconfigPath);
-    const left = await config.makeApiClient(CoreV1Api).listNamespace({ labelSelector: RUN_LABEL });
-    assert.deepEqual(left.items.map((n) => n.metadata!.name), []);
+    assert.deepEqual(await clusterScopedNames(), before);
   });
 
   test("no token, client key or certificate of the run appears in the report files or on the terminal", async () => {
@@ -118,10 +129,11 @@ describe("the harness against an existing cluster and against faulty proxies", (
   });
 
   for (const signals of [["SIGTERM"], ["SIGINT", "SIGINT"]] as const) {
-    test(`${signals.join(" then ")} while the suites run: exit ${signals[0] === "SIGTERM" ? 143 : 130}, no namespace of the run left`, async () => {
+    test(`${signals.join(" then ")} while the suites run: exit ${signals[0] === "SIGTERM" ? 143 : 130}, the cluster's namespaces and RBAC as they were`, async () => {
       const config = new KubeConfig();
       config.loadFromFile(started.kubeconfigPath);
       const api = config.makeApiClient(CoreV1Api);
+      const before = await clusterScopedNames();
       const cli = startCli(["run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--report-dir", join(dir, "reports-killed"),
         "--suite", "service-proxy", "--suite", "in-cluster"], { KAC_KUBECTL: kubectl });
       // Once the suites have created their namespaces, the run is in the middle of its work.
@@ -136,17 +148,19 @@ describe("the harness against an existing cluster and against faulty proxies", (
       }
       const result = await cli.done;
       assert.equal(result.code, signals[0] === "SIGTERM" ? 143 : 130, result.stderr);
-      assert.deepEqual((await api.listNamespace({ labelSelector: RUN_LABEL })).items.map((n) => n.metadata!.name), []);
+      assert.deepEqual(await clusterScopedNames(), before);
     });
   }
 
-  test("a proxy command that exits at once is one line, exit 2, and leaves no namespace", async () => {
+  test("a proxy command that exits at once is one line, exit 2, and leaves the cluster's namespaces and RBAC as they were", async () => {
+    const before = await clusterScopedNames();
     const reports = join(dir, "reports-exiting-proxy");
     const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--report-dir", reports,
       "--proxy-command", "sh -c 'echo no such upstream >&2; exit 3' {port}"], { KAC_KUBECTL: kubectl });
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /^error: the proxy under test did not start: the proxy command exited 3 before answering: no such upstream; check --proxy-command/m);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
+    assert.deepEqual(await clusterScopedNames(), before);
   });
 
   /** The clean proxy-under-test run's report: the baseline every faulty proxy's run is compared with. */
@@ -155,6 +169,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
   for (const [i, { what, args, env, failing }] of BROKEN.entries()) {
     test(`${what}: flagged by ${failing.join(", ") || "no check"}, and by nothing else`, async () => {
       const clean = i === 0;
+      const before = await clusterScopedNames();
       const proxyRun = clean || args.includes("--proxy-command");
       const extra = clean
         ? ["--proxy-command", `${kubectl} proxy --port={port} --kubeconfig={kubeconfig}`, ...suites("kubectl-proxy", "service-proxy", "browser")]
@@ -173,6 +188,8 @@ describe("the harness against an existing cluster and against faulty proxies", (
         assert.deepEqual(report.regressions?.map((r) => r.id), failing, "the differences are regressions against the clean run");
         assert.deepEqual(report.proxyComparison!.filter((r) => r.differs).map((r) => r.id), failing);
       }
+      // A run whose checks fail (exit 1) cleans up like any other.
+      assert.deepEqual(await clusterScopedNames(), before);
     });
   }
 

@@ -3,6 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CATALOG } from "../../harness/catalog/catalog.ts";
+import { countLabelled } from "../../harness/cleanup/docker-debris.ts";
+import { loadClusterConfig } from "../../harness/kind/cluster-config.ts";
+import { connectDockerHost } from "../../harness/kind/docker-host.ts";
 import type { Report } from "../../harness/report/model.ts";
 import { PROJECT_ROOT, startCli } from "../support/cli.ts";
 
@@ -11,6 +14,8 @@ import { PROJECT_ROOT, startCli } from "../support/cli.ts";
 // each check as it finishes.
 
 test("kube-access-conformance run: a kind cluster, all suites, a report covering the whole catalog", async () => {
+  const client = await connectDockerHost();
+  const clusterName = loadClusterConfig(join(PROJECT_ROOT, "kind-config.yaml")).name;
   const cli = startCli(["run"]);
   cli.child.stderr!.pipe(process.stderr);
   cli.child.stdout!.pipe(process.stderr);
@@ -21,6 +26,7 @@ test("kube-access-conformance run: a kind cluster, all suites, a report covering
   assert.deepEqual(failed, []);
   assert.equal(result.code, 0);
   assert.match(result.stdout, /^\d+ passed, 0 failed, \d+ skipped$/m);
+  assert.deepEqual(await countLabelled(client, "io.kac.cluster", clusterName), { containers: 0, networks: 0 }, "the run removed its cluster");
   assert.deepEqual(report.latency?.map((l) => l.path), ["direct", "kubectl proxy", "service proxy (via kubectl proxy)"]);
   for (const path of report.latency!) {
     assert.ok(!("unmeasured" in path), `${path.path}: ${"unmeasured" in path && path.unmeasured}`);
