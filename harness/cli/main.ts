@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { countLabelled, removeLabelled } from "../cleanup/docker-debris.ts";
 import { removeRunNamespaces } from "../cleanup/cluster-debris.ts";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
+import { removeWorkDirs } from "../cleanup/work-dirs.ts";
 import { UsageError } from "../errors/usage-error.ts";
 import { connectDockerHost } from "../kind/docker-host.ts";
 import { Progress } from "../log/progress.ts";
@@ -164,12 +165,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Removes kind clusters left by --keep: one run's, or every run's. */
+/** Removes kind clusters left by --keep, with their work directories: one run's, or every run's. */
 async function down(runId: string | undefined): Promise<number> {
   const client = await connectDockerHost();
   const before = await countLabelled(client, RUN_LABEL, runId);
+  const workDirs = await removeWorkDirs(client, runId);
   await removeLabelled(client, RUN_LABEL, runId);
-  progress.info(`removed ${before.containers} containers and ${before.networks} networks${runId ? ` of run ${runId}` : ""}`);
+  progress.info(`removed ${before.containers} containers, ${before.networks} networks and ${workDirs} work directories${runId ? ` of run ${runId}` : ""}`);
   return 0;
 }
 

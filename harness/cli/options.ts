@@ -35,7 +35,7 @@ export const USAGE = `Usage: kube-access-conformance <command> [options]
 
 Commands:
   run     start a kind cluster (or use --kubeconfig), run the access checks, write the report
-  down    remove clusters left by --keep (all of them, or --run ID)
+  down    remove clusters left by --keep and their kubeconfigs (all of them, or --run ID)
 
 Options for run:
   --kind-config PATH   kind cluster config (default: kind-config.yaml)

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { RUN_LABEL } from "../run/labels.ts";
+import { RUN_LABEL, WORK_DIR_LABEL } from "../run/labels.ts";
 import { join } from "node:path";
 import { removeLabelled, removeLabelledContainers } from "../cleanup/docker-debris.ts";
 import type { Progress } from "../log/progress.ts";
@@ -57,7 +57,7 @@ export class KindCluster {
 
   private async pipeline(): Promise<StartedKindCluster> {
     const { config, progress, workDir } = this.options;
-    const labels = { [RUN_LABEL]: this.runId, "io.kac.cluster": config.name };
+    const labels = { [RUN_LABEL]: this.runId, "io.kac.cluster": config.name, [WORK_DIR_LABEL]: workDir };
     const client = await connectDockerHost();
     const choice = await chooseNodeImage(client, this.options.nodeImage);
     progress.info(`node image ${choice.image} (${choice.reason})`);

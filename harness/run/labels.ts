@@ -4,6 +4,9 @@
  */
 export const RUN_LABEL = "io.kac.run";
 
+/** On a kind run's node containers: its private work directory (the kubeconfig), which `down` removes with a kept cluster. */
+export const WORK_DIR_LABEL = "io.kac.work-dir";
+
 /** Label values are limited to 63 characters of [A-Za-z0-9_.-]. */
 export function labelValue(runId: string): string {
   return runId.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 63);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import { runCli } from "../support/cli.ts";
@@ -32,13 +34,16 @@ test("with the reaper on: a cluster kept with --keep outlives the run, and `down
     const result = await run.done;
     assert.equal(result.code, 0, result.stderr);
     const runId = /remove it: npm run kac -- down --run (\S+)/.exec(result.stderr)?.[1];
-    assert.ok(runId, `no removal command printed:\n${result.stderr}`);
+    const kubeconfig = /reach it: kubectl --kubeconfig (\S+) get nodes/.exec(result.stderr)?.[1];
+    assert.ok(runId && kubeconfig, `no way to reach and remove the cluster printed:\n${result.stderr}`);
     // Past the time a reaper would take (10 s after its client is gone) the cluster is all there.
     await sleep(20_000);
     assert.deepEqual(await run.leftInDocker(), { containers: 2, networks: 1 });
+    assert.ok(existsSync(kubeconfig), "the kept cluster's kubeconfig is there");
     const down = await runCli(["down", "--run", runId]);
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(await run.leftInDocker(), { containers: 0, networks: 0 });
+    assert.ok(!existsSync(dirname(kubeconfig)), "down removed the kept run's work directory");
   } finally {
     await run.dispose();
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -33,7 +33,10 @@ export class OwnClusterRun {
     const config = join(dir, "kind.yaml");
     await writeFile(config, `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: ${name}\nnodes: [{ role: control-plane }, { role: worker }]\n`);
     const client = await connectDockerHost();
-    const cli = startCli(["run", "--kind-config", config, "--report-dir", join(dir, "reports"), ...args], env);
+    // A private TMPDIR: the run's work directory, which a SIGKILLed run cannot remove, goes with the test's.
+    const tmp = join(dir, "tmp");
+    await mkdir(tmp);
+    const cli = startCli(["run", "--kind-config", config, "--report-dir", join(dir, "reports"), ...args], { TMPDIR: tmp, ...env });
     return new OwnClusterRun(name, dir, client, cli);
   }
 

@@ -68,12 +68,13 @@ test("HTML and JUnit escape what the evidence contains", () => {
   assert.match(junit, /&lt;b&gt;&amp;/);
 });
 
-test("a baseline of another schema is refused; regressions are checks that were accepted and now fail", async () => {
+test("a baseline of another schema is refused; regressions are checks that were accepted and now fail", async (t) => {
   const { findRegressions, loadBaseline } = await import("../../harness/report/baseline.ts");
-  const { mkdtemp, writeFile } = await import("node:fs/promises");
+  const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
   const { join } = await import("node:path");
   const { tmpdir } = await import("node:os");
   const dir = await mkdtemp(join(tmpdir(), "kac-baseline-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, "other.json"), JSON.stringify({ schema: "something/else@3", checks: [] }));
   assert.throws(() => loadBaseline(join(dir, "other.json")), /has schema "something\/else@3", not kube-access-conformance\/report@1/);
   await writeFile(join(dir, "garbled.json"), "{ nope");
