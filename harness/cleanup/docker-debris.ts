@@ -13,9 +13,8 @@ export interface RemovedDebris {
  */
 export async function removeLabelled(client: ContainerRuntimeClient, label: string, value?: string): Promise<RemovedDebris> {
   const dockerode = client.container.dockerode;
-  const filters = { label: [value === undefined ? label : `${label}=${value}`] };
   const containers = await removeLabelledContainers(client, label, value);
-  const networks = await dockerode.listNetworks({ filters });
+  const networks = await dockerode.listNetworks({ filters: labelFilters(label, value) });
   await Promise.all(networks.map((n) => dockerode.getNetwork(n.Id).remove().catch(ignoreGone)));
   return { containers, networks: networks.length };
 }
@@ -26,7 +25,7 @@ export async function removeLabelled(client: ContainerRuntimeClient, label: stri
  */
 export async function removeLabelledContainers(client: ContainerRuntimeClient, label: string, value?: string): Promise<number> {
   const dockerode = client.container.dockerode;
-  const containers = await dockerode.listContainers({ all: true, filters: { label: [value === undefined ? label : `${label}=${value}`] } });
+  const containers = await dockerode.listContainers({ all: true, filters: labelFilters(label, value) });
   await Promise.all(containers.map((c) => removeContainer(client, c.Id)));
   return containers.length;
 }
@@ -43,9 +42,14 @@ async function removeContainer(client: ContainerRuntimeClient, id: string): Prom
 /** Counts what carries the label, for tests and for `down` to report. */
 export async function countLabelled(client: ContainerRuntimeClient, label: string, value?: string): Promise<RemovedDebris> {
   const dockerode = client.container.dockerode;
-  const filters = { label: [value === undefined ? label : `${label}=${value}`] };
+  const filters = labelFilters(label, value);
   const [containers, networks] = await Promise.all([dockerode.listContainers({ all: true, filters }), dockerode.listNetworks({ filters })]);
   return { containers: containers.length, networks: networks.length };
+}
+
+/** Docker's filter for what carries the label (with that value, where one is given). */
+export function labelFilters(label: string, value?: string): { label: string[] } {
+  return { label: [value === undefined ? label : `${label}=${value}`] };
 }
 
 // Two cleanups may race for the same object (a signal during a normal stop); "already gone" is success.

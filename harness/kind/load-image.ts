@@ -3,10 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { ImageName } from "testcontainers";
 import { UsageError } from "../errors/usage-error.ts";
 import type { StartedKindCluster } from "./cluster.ts";
 import { connectDockerHost } from "./docker-host.ts";
+import { imageExists } from "./local-image.ts";
 
 /**
  * Makes a local Docker image available to the cluster's kubelets, as `kind load docker-image` does:
@@ -15,7 +15,7 @@ import { connectDockerHost } from "./docker-host.ts";
  */
 export async function loadImage(cluster: StartedKindCluster, image: string): Promise<void> {
   const client = await connectDockerHost();
-  if (!(await client.image.exists(ImageName.fromString(image)))) {
+  if (!(await imageExists(client, image))) {
     throw new UsageError(`image ${image} is not present locally`, "build it with npm run images (offline) or docker build");
   }
   const dir = await mkdtemp(join(tmpdir(), "kac-image-"));

@@ -1,5 +1,6 @@
 import { ImageName, type ContainerRuntimeClient } from "testcontainers";
 import { UsageError } from "../errors/usage-error.ts";
+import { imageExists } from "./local-image.ts";
 
 /** kind v0.32.0's default node image (pkg/apis/config/defaults/image.go), pinned by tag and digest. */
 export const UPSTREAM_NODE_IMAGE = "kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5";
@@ -23,9 +24,9 @@ export async function chooseNodeImage(client: ContainerRuntimeClient, requested:
     await ensurePresent(client, requested, "pass an image that exists locally or can be pulled");
     return { image: requested, reason: "requested" };
   }
-  if (await exists(client, UPSTREAM_NODE_IMAGE)) return { image: UPSTREAM_NODE_IMAGE, reason: "kind's default image, present locally" };
+  if (await imageExists(client, UPSTREAM_NODE_IMAGE)) return { image: UPSTREAM_NODE_IMAGE, reason: "kind's default image, present locally" };
   const offline = offlineEquivalent(UPSTREAM_NODE_IMAGE);
-  if (await exists(client, offline)) return { image: offline, reason: `offline build of the default version (${UPSTREAM_NODE_IMAGE} is not present)` };
+  if (await imageExists(client, offline)) return { image: offline, reason: `offline build of the default version (${UPSTREAM_NODE_IMAGE} is not present)` };
   await ensurePresent(client, UPSTREAM_NODE_IMAGE, "with no registry reachable, build the offline image first: npm run images");
   return { image: UPSTREAM_NODE_IMAGE, reason: "kind's default image, pulled" };
 }
@@ -35,12 +36,8 @@ export function offlineEquivalent(upstream: string): string {
   return `${OFFLINE_NODE_REPOSITORY}:${ImageName.fromString(upstream).tag}`;
 }
 
-async function exists(client: ContainerRuntimeClient, image: string): Promise<boolean> {
-  return client.image.exists(ImageName.fromString(image));
-}
-
 async function ensurePresent(client: ContainerRuntimeClient, image: string, hint: string): Promise<void> {
-  if (await exists(client, image)) return;
+  if (await imageExists(client, image)) return;
   try {
     await client.image.pull(ImageName.fromString(image));
   } catch {

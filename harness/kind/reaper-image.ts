@@ -1,6 +1,7 @@
 import { ImageName, type ContainerRuntimeClient } from "testcontainers";
 // Not re-exported by the package's index; read lazily there so that RYUK_CONTAINER_IMAGE set at run time counts.
 import { getReaperImage } from "testcontainers/build/reaper/reaper.js";
+import { imageExists } from "./local-image.ts";
 
 /** Where `npm run images` puts the reaper it builds from the Go module proxy (images/reaper/build.sh). */
 export const OFFLINE_REAPER_REPOSITORY = "kac.local/ryuk";
@@ -13,8 +14,8 @@ export const OFFLINE_REAPER_REPOSITORY = "kac.local/ryuk";
  */
 export async function chooseReaperImage(client: ContainerRuntimeClient): Promise<string> {
   const own = getReaperImage();
-  if (process.env.RYUK_CONTAINER_IMAGE || (await client.image.exists(ImageName.fromString(own)))) return own;
+  if (process.env.RYUK_CONTAINER_IMAGE || (await imageExists(client, own))) return own;
   const offline = `${OFFLINE_REAPER_REPOSITORY}:${ImageName.fromString(own).tag}`;
-  if (await client.image.exists(ImageName.fromString(offline))) process.env.RYUK_CONTAINER_IMAGE = offline;
+  if (await imageExists(client, offline)) process.env.RYUK_CONTAINER_IMAGE = offline;
   return getReaperImage();
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import { LABEL_TESTCONTAINERS_RYUK } from "testcontainers/build/utils/labels.js";
+import { labelFilters } from "../../harness/cleanup/docker-debris.ts";
 import { connectDockerHost } from "../../harness/kind/docker-host.ts";
 import { OwnClusterRun } from "../support/own-cluster-run.ts";
 
@@ -27,7 +28,7 @@ test("a node image that is neither present nor pullable is one line, exit 2, and
 async function noReaperRunning(): Promise<void> {
   const dockerode = (await connectDockerHost()).container.dockerode;
   const deadline = Date.now() + 60_000;
-  while ((await dockerode.listContainers({ filters: { label: [`${LABEL_TESTCONTAINERS_RYUK}=true`] } })).length > 0) {
+  while ((await dockerode.listContainers({ filters: labelFilters(LABEL_TESTCONTAINERS_RYUK, "true") })).length > 0) {
     assert.ok(Date.now() < deadline, "a reaper of an earlier run is still running after 60 s");
     await sleep(1000);
   }
