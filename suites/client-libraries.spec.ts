@@ -1,6 +1,9 @@
+import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
+import { CLIENT_SNIPPETS_DIR } from "../harness/paths.ts";
 import { check, expect, test } from "./support/check.ts";
-import { goClient, javaClient, jsClient, pythonClient, unavailableClient, type ClientBuild } from "./support/client-builds.ts";
+import { missingRuntime } from "./support/missing-runtime.ts";
+import { preparedClient } from "./support/prepared-client.ts";
 import { startProxy } from "./support/kubectl-proxy.ts";
 import { Kubectl } from "./support/kubectl.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
@@ -8,6 +11,8 @@ import { useSuiteNamespace } from "./support/namespace.ts";
 // access-cluster#programmatic-access-to-the-api: the official client libraries find and authenticate
 // to the API server from the same kubeconfig kubectl uses. Each check runs the documentation's snippet
 // (load the config, list pods) as its own program and passes when it lists the suite's fixture pod.
+// The CLI builds the snippets before the suites start (harness/clients), so a check's time is the
+// snippet's run, never a compiler's or pip's.
 
 // Not serial: a failing check must not hide the results of the others. After a failure Playwright
 // starts a fresh worker, which sets the suite up again.
@@ -21,10 +26,8 @@ test.beforeAll(async ({ run }) => {
   } });
 });
 
-async function expectListed(kubectl: Kubectl, build: ClientBuild, args: string[], shown: string): Promise<void> {
-  test.skip(!build.ok, build.ok ? "" : build.reason);
-  if (!build.ok) return;
-  const [file, ...rest] = build.command;
+async function expectListed(kubectl: Kubectl, command: string[], args: string[], shown: string): Promise<void> {
+  const [file, ...rest] = command;
   const result = await kubectl.command(file!, [...rest, ...args], shown);
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout.split("\n")).toContain(FIXTURE_POD);
@@ -33,38 +36,38 @@ async function expectListed(kubectl: Kubectl, build: ClientBuild, args: string[]
 check("CL-JS", async ({ run, evidence }) => {
   // loadFromDefault() reads $KUBECONFIG, which the namespaced kubeconfig copy provides.
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
-  await expectListed(kubectl, jsClient(), [ns.name], `node list-pods.mjs ${ns.name}   # kc.loadFromDefault(); CoreV1Api.listNamespacedPod`);
+  await expectListed(kubectl, [process.execPath, join(CLIENT_SNIPPETS_DIR, "js", "list-pods.mjs")], [ns.name], `node list-pods.mjs ${ns.name}   # kc.loadFromDefault(); CoreV1Api.listNamespacedPod`);
 });
 
 check("CL-GO", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
-  await expectListed(kubectl, await goClient(), ["-kubeconfig", ns.kubeconfig, "-namespace", ns.name], `list-pods -kubeconfig KUBECONFIG -namespace ${ns.name}   # clientcmd.BuildConfigFromFlags`);
+  await expectListed(kubectl, preparedClient(run, evidence, "go"), ["-kubeconfig", ns.kubeconfig, "-namespace", ns.name], `list-pods -kubeconfig KUBECONFIG -namespace ${ns.name}   # clientcmd.BuildConfigFromFlags`);
 });
 
 check("CL-PY", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
-  await expectListed(kubectl, await pythonClient(), [ns.name], `python list_pods.py ${ns.name}   # config.load_kube_config()`);
+  await expectListed(kubectl, preparedClient(run, evidence, "python"), [ns.name], `python list_pods.py ${ns.name}   # config.load_kube_config()`);
 });
 
 check("CL-JAVA", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
-  await expectListed(kubectl, await javaClient(), [ns.name], `java ListPods ${ns.name}   # Config.defaultClient(); CoreV1Api.listNamespacedPod`);
+  await expectListed(kubectl, preparedClient(run, evidence, "java"), [ns.name], `java ListPods ${ns.name}   # Config.defaultClient(); CoreV1Api.listNamespacedPod`);
 });
 
-check("CL-DOTNET", async ({ run, evidence }) => {
-  await expectListed(new Kubectl(run, evidence, ns.kubeconfig), await unavailableClient("dotnet", "KubernetesClient (NuGet)"), [], "");
+check("CL-DOTNET", async () => {
+  await missingRuntime("dotnet", "KubernetesClient (NuGet)");
 });
 
-check("CL-HASKELL", async ({ run, evidence }) => {
-  await expectListed(new Kubectl(run, evidence, ns.kubeconfig), await unavailableClient("ghc", "kubernetes-client (Hackage)"), [], "");
+check("CL-HASKELL", async () => {
+  await missingRuntime("ghc", "kubernetes-client (Hackage)");
 });
 
 check("CL-PROXY", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
   const proxy = await startProxy(run, evidence, ["--port=0"]);
   try {
-    await expectListed(kubectl, await goClient(), ["-server", proxy.url, "-namespace", ns.name], `list-pods -server ${proxy.url} -namespace ${ns.name}`);
-    await expectListed(kubectl, await pythonClient(), [ns.name, "--server", proxy.url], `python list_pods.py ${ns.name} --server ${proxy.url}`);
+    await expectListed(kubectl, preparedClient(run, evidence, "go"), ["-server", proxy.url, "-namespace", ns.name], `list-pods -server ${proxy.url} -namespace ${ns.name}`);
+    await expectListed(kubectl, preparedClient(run, evidence, "python"), [ns.name, "--server", proxy.url], `python list_pods.py ${ns.name} --server ${proxy.url}`);
   } finally {
     await proxy.stop();
   }

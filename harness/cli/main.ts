@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { RUN_LABEL } from "../run/labels.ts";
 import type { ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { countLabelled, removeLabelled } from "../cleanup/docker-debris.ts";
@@ -19,7 +19,11 @@ import { loadBaseline } from "../report/baseline.ts";
 import { closingLine, type Report } from "../report/model.ts";
 import type { RunContext } from "../run/run-context.ts";
 import { describeRun } from "../run/dry-run.ts";
-import { checkSuiteNames, runSuites, suiteNames } from "../run/suite-runner.ts";
+import { checkSuiteNames, runSuites } from "../run/suite-runner.ts";
+import { selectChecks } from "../run/selection.ts";
+import { CLIENT_NAMES, clientsFor } from "../clients/client-build.ts";
+import { prepareClients } from "../clients/prepare-clients.ts";
+import { pointLatest } from "../report/latest-link.ts";
 import { loadClusterConfig } from "../kind/cluster-config.ts";
 import { UPSTREAM_NODE_IMAGE } from "../kind/node-image.ts";
 import { connectExistingCluster } from "../target/existing-cluster.ts";
@@ -40,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "down":
       return down(command.runId);
+    case "prepare":
+      return prepare();
     case "run":
       return run(command.options);
   }
@@ -47,10 +53,11 @@ async function main(argv: string[]): Promise<number> {
 
 async function run(options: RunOptions): Promise<number> {
   checkSuiteNames(options.suites);
+  const selection = selectChecks(options.suites, options.grep);
   if (options.baseline) loadBaseline(options.baseline);
   if (options.dryRun) {
     const kind = options.kubeconfig ? undefined : { config: loadClusterConfig(options.kindConfig), image: options.nodeImage ?? `${UPSTREAM_NODE_IMAGE} (or its offline build)` };
-    for (const line of describeRun(options.suites.length ? options.suites : suiteNames(), kind)) process.stdout.write(`${line}\n`);
+    for (const line of describeRun(selection, kind)) process.stdout.write(`${line}\n`);
     return 0;
   }
   const startedAt = new Date();
@@ -62,6 +69,13 @@ async function run(options: RunOptions): Promise<number> {
   // Credentials (kubeconfigs) live in a private work directory, never next to the reports.
   const workDir = await mkdtemp(join(tmpdir(), "kac-run-"));
   if (!options.keep) guard.add("work directory", () => rm(workDir, { recursive: true, force: true }));
+  // The client snippets build while the cluster starts; on any way out the builds stop and leave nothing.
+  const stopBuilds = new AbortController();
+  const clientsReady = prepareClients(clientsFor(selection.checkIds), progress, stopBuilds.signal);
+  guard.add("client builds", async () => {
+    stopBuilds.abort();
+    await clientsReady;
+  });
   try {
     const { target, kubectl, clusterStartMs, keepNote } = await selectTarget(options, workDir);
     // Registered before the suites start and run on every way out, after the suites' runner is gone.
@@ -83,6 +97,8 @@ async function run(options: RunOptions): Promise<number> {
       fixtureImage: options.fixtureImage,
       probeImage: options.probeImage,
       nodePortMappings: target.publishedPorts,
+      selectedChecks: selection.checkIds,
+      clients: await clientsReady,
       ...(options.baseline ? { baselinePath: resolve(options.baseline) } : {}),
       ...(options.proxyUrl || options.proxyCommand ? { proxyUnderTest: { url: options.proxyUrl, command: options.proxyCommand } } : {}),
       target: {
@@ -96,10 +112,13 @@ async function run(options: RunOptions): Promise<number> {
     const runFile = join(runDir, "run.json");
     await mkdir(runDir, { recursive: true });
     await writeFile(runFile, JSON.stringify(runContext, null, 2));
-    await runSuites(runFile, options.suites, options.grep, (child) => guard.add("suites", () => stopChild(child)));
+    await runSuites(runFile, selection.suites, (child) => guard.add("suites", () => stopChild(child)));
     guard.remove("suites");
     const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
-    await pointLatest(reportRoot, runId);
+    await pointLatest(reportRoot, runId).then(
+      (movedAside) => movedAside && progress.info(`${join(reportRoot, "latest")} was a directory: moved aside to ${movedAside}`),
+      (error: unknown) => process.stderr.write(`warning: ${(error as UsageError).message}; ${(error as UsageError).hint}\n`),
+    );
     progress.info(`report: ${join(runDir, "report.html")}`);
     if (keepNote) process.stderr.write(`${keepNote}\n`);
     for (const regression of report.regressions ?? []) progress.info(`regression: ${regression.id} was ${regression.before}, now ${regression.now}`);
@@ -165,6 +184,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/**
+ * Builds every client snippet into the cache, for machine preparation: the first run then finds them
+ * ready. A build that fails here is reported and fails the command; the run would report it too.
+ */
+async function prepare(): Promise<number> {
+  const clients = await prepareClients(CLIENT_NAMES, progress);
+  return Object.values(clients).some((c) => c.state === "failed") ? 1 : 0;
+}
+
 /** Removes kind clusters left by --keep, with their work directories: one run's, or every run's. */
 async function down(runId: string | undefined): Promise<number> {
   const client = await connectDockerHost();
@@ -184,13 +212,6 @@ async function ensureWritable(dir: string): Promise<void> {
   } catch {
     throw new UsageError(`report directory ${dir} is not writable`, "pass a writable directory with --report-dir");
   }
-}
-
-/** reports/latest always names the newest run, so links and scripts need not know run IDs. */
-async function pointLatest(reportRoot: string, runId: string): Promise<void> {
-  const latest = join(reportRoot, "latest");
-  await rm(latest, { force: true, recursive: false });
-  await symlink(runId, latest);
 }
 
 main(process.argv.slice(2)).then(

@@ -24,6 +24,7 @@ export interface RunOptions {
 export type Command =
   | { name: "run"; options: RunOptions }
   | { name: "down"; runId?: string }
+  | { name: "prepare" }
   | { name: "help" };
 
 /** Built by images/fixtures/build.sh (part of npm run images). */
@@ -36,6 +37,8 @@ export const USAGE = `Usage: kube-access-conformance <command> [options]
 Commands:
   run     start a kind cluster (or use --kubeconfig), run the access checks, write the report
   down    remove clusters left by --keep and their kubeconfigs (all of them, or --run ID)
+  prepare build the client snippets' binaries and environments into the cache (Go, Python,
+          Java), as machine preparation does; a run builds what is missing itself
 
 Options for run:
   --kind-config PATH   kind cluster config (default: kind-config.yaml)
@@ -53,7 +56,9 @@ Options for run:
   --baseline FILE      compare with a saved report.json: a check that passed there and fails
                        now is a regression; regressions lead the report and fail the run
   --suite NAME         run only this suite (repeatable): kubeconfig, kubectl-proxy, token, ...
-  --grep PATTERN       run only checks whose ID or title matches
+  --grep PATTERN       run only checks whose "ID title" matches this regular expression
+                       (checks left out are reported as not selected; a selection of none
+                       is an error)
   --report-dir DIR     where reports go (default: reports)
   --keep               leave the kind cluster running and print how to reach and remove it
                        (without Testcontainers' reaper, which would remove it)
@@ -97,7 +102,8 @@ export function parseCommand(argv: string[]): Command {
   const values = parsed.values;
   if (values.help) return { name: "help" };
   if (name === "down") return { name: "down", runId: values.run };
-  if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run and down (see --help)");
+  if (name === "prepare") return { name: "prepare" };
+  if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run, down and prepare (see --help)");
   if (values.context && !values.kubeconfig) throw new UsageError("--context needs --kubeconfig", "name the kubeconfig that holds the context");
   if (values.kubeconfig && values["kind-config"]) throw new UsageError("--kubeconfig and --kind-config exclude each other", "choose an existing cluster or a kind cluster");
   if (values["proxy-url"] && values["proxy-command"]) throw new UsageError("--proxy-url and --proxy-command exclude each other", "name one proxy under test");

@@ -8,7 +8,7 @@ export type Screenshots = Map<string, Buffer[]>;
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;width:100%;margin-bottom:2em}th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
-.pass{background:#e6f4ea}.fail{background:#fce8e6}.warn{background:#fef7e0}.skip,.n\\/a{background:#f1f3f4}
+.pass{background:#e6f4ea}.fail{background:#fce8e6}.warn{background:#fef7e0}.skip,.n\\/a{background:#f1f3f4}.not-selected{color:#888}
 code,pre{font:12px ui-monospace,monospace;white-space:pre-wrap;word-break:break-all;margin:0}img{max-width:480px;border:1px solid #999;display:block;margin-top:4px}`;
 
 /** report.html: one self-contained page (styles and screenshots inline), no scripts. */

@@ -3,12 +3,14 @@ import type { Report } from "./model.ts";
 
 /**
  * junit.xml for CI systems: one testsuite per catalog section, one testcase per check. warn and n/a
- * count as passed (the catalog accepts them) but keep their reason in system-out.
+ * count as passed (the catalog accepts them) but keep their reason in system-out. Checks the selection
+ * left out are not test cases of this run.
  */
 export function renderJunit(report: Report): string {
-  const sections = [...new Set(report.checks.map((c) => c.section))];
+  const ran = report.checks.filter((c) => c.result !== "not-selected");
+  const sections = [...new Set(ran.map((c) => c.section))];
   const suites = sections.map((section) => {
-    const checks = report.checks.filter((c) => c.section === section);
+    const checks = ran.filter((c) => c.section === section);
     const cases = checks.map((c) => {
       const name = `${c.id} ${c.title}`;
       const time = (c.durationMs / 1000).toFixed(3);
@@ -24,5 +26,5 @@ export function renderJunit(report: Report): string {
     const skipped = checks.filter((c) => c.result === "skip").length;
     return `  <testsuite name="${x(section)}" tests="${checks.length}" failures="${failures}" skipped="${skipped}">\n${cases.join("\n")}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kube-access-conformance" tests="${report.checks.length}" failures="${report.summary.fail}" skipped="${report.summary.skip}">\n${suites.join("\n")}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kube-access-conformance" tests="${ran.length}" failures="${report.summary.fail}" skipped="${report.summary.skip}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

@@ -7,9 +7,12 @@ import type { PathLatency } from "../latency/latency.ts";
  */
 export const REPORT_SCHEMA = "kube-access-conformance/report@1";
 
-/** The catalog's result vocabulary. */
-export type Outcome = "pass" | "fail" | "warn" | "skip" | "n/a";
-export const OUTCOMES: readonly Outcome[] = ["pass", "fail", "warn", "skip", "n/a"];
+/**
+ * The catalog's result vocabulary, and `not-selected` for a check that --suite or --grep left out of
+ * this run: the report still lists it, but it is neither a result nor a skip.
+ */
+export type Outcome = "pass" | "fail" | "warn" | "skip" | "n/a" | "not-selected";
+export const OUTCOMES: readonly Outcome[] = ["pass", "fail", "warn", "skip", "n/a", "not-selected"];
 
 /** One observation a check made: what it asked, what came back, how long it took. */
 export interface Evidence {
@@ -88,8 +91,12 @@ export function summarize(checks: CheckResult[]): Record<Outcome, number> {
   return summary;
 }
 
-/** The plain closing line CI systems read: "N passed, N failed" with the skipped count after. */
+/**
+ * The plain closing line CI systems read: "N passed, N failed, N skipped", and how many checks the
+ * selection left out where it left out any.
+ */
 export function closingLine(summary: Record<Outcome, number>): string {
   const passed = summary.pass + summary.warn + summary["n/a"];
-  return `${passed} passed, ${summary.fail} failed, ${summary.skip} skipped`;
+  const left = summary["not-selected"];
+  return `${passed} passed, ${summary.fail} failed, ${summary.skip} skipped${left ? `, ${left} not selected` : ""}`;
 }

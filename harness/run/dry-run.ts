@@ -1,5 +1,6 @@
 import { nodeNames } from "../kind/actions/start-nodes.ts";
 import type { ClusterConfig } from "../kind/cluster-config.ts";
+import type { Selection } from "./selection.ts";
 
 /**
  * What each suite creates in the cluster, all inside its own namespace (kac-SUITE-RUN, labelled
@@ -20,14 +21,14 @@ export const SUITE_OBJECTS: Record<string, string[]> = {
   browser: ["Pod web-backend", "Service web", "ServiceAccount, Role, RoleBinding kac-browser"],
 };
 
-/** The lines `run --dry-run` prints: the kind cluster it would start (if any) and each suite's objects. */
-export function describeRun(suites: string[], kind: { config: ClusterConfig; image: string } | undefined): string[] {
-  const lines: string[] = [];
+/** The lines `run --dry-run` prints: the checks, the kind cluster it would start (if any) and each suite's objects. */
+export function describeRun(selection: Selection, kind: { config: ClusterConfig; image: string } | undefined): string[] {
+  const lines: string[] = [`checks (${selection.checkIds.length}): ${selection.checkIds.join(" ")}`];
   if (kind) {
     const names = nodeNames(kind.config.name, kind.config.nodes);
     lines.push(`Docker: a network kac-RUN and ${names.length} node containers (${names.join(", ")}) from ${kind.image}, labelled io.kac.run=RUN, removed at the end`);
   }
-  for (const suite of suites) {
+  for (const suite of selection.suites) {
     const objects = SUITE_OBJECTS[suite] ?? [];
     lines.push(`suite ${suite}: ${objects.length ? `namespace kac-${suite}-RUN with ${objects.join("; ")}` : "nothing in the cluster (reads only)"}`);
   }

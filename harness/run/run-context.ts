@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { PreparedClients } from "../clients/client-build.ts";
 import type { PathLatency } from "../latency/latency.ts";
 import type { TargetDescription } from "../report/model.ts";
 
@@ -20,6 +21,10 @@ export interface RunContext {
   /** The in-cluster probe image (shell, curl, kubectl, the client snippets). */
   probeImage: string;
   target: TargetDescription;
+  /** The catalog IDs this run checks (--suite and --grep resolved); the others are reported not selected. */
+  selectedChecks: string[];
+  /** The client snippets the selected checks run, prepared before the suites started. */
+  clients: PreparedClients;
   /** A proxy implementation to check beside `kubectl proxy` (--proxy-url or --proxy-command). */
   proxyUnderTest?: { url?: string; command?: string };
   /** A saved report.json to compare with (--baseline): regressions lead the report and fail the run. */

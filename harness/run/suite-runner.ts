@@ -1,13 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { UsageError } from "../errors/usage-error.ts";
+import { PROJECT_ROOT, SUITES_DIR } from "../paths.ts";
 import { RUN_FILE_VARIABLE } from "./run-context.ts";
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const SUITES_DIR = join(PROJECT_ROOT, "suites");
 
 /** Suite names: the spec files under suites/, one per catalog section. */
 export function suiteNames(): string[] {
@@ -23,12 +20,13 @@ export function checkSuiteNames(requested: string[]): void {
 
 /**
  * Runs the Playwright suites in a child process. Its list reporter shows each check as it finishes; our
- * reporter writes the report. Resolves with Playwright's exit code.
+ * reporter writes the report. Which checks run is in the run file (the CLI resolved --grep already), so
+ * Playwright gets only the suites' files. Resolves with Playwright's exit code.
  */
-export function runSuites(runFile: string, suites: string[], grep: string | undefined, onChild: (child: ChildProcess) => void): Promise<number> {
+export function runSuites(runFile: string, suites: string[], onChild: (child: ChildProcess) => void): Promise<number> {
   const cli = createRequire(import.meta.url).resolve("@playwright/test/cli");
   const files = suites.map((s) => join("suites", `${s}.spec.ts`));
-  const args = [cli, "test", "--config", join(PROJECT_ROOT, "playwright.config.ts"), ...(grep ? ["--grep", grep] : []), ...files];
+  const args = [cli, "test", "--config", join(PROJECT_ROOT, "playwright.config.ts"), ...files];
   if (!existsSync(SUITES_DIR)) throw new Error(`no suites directory at ${SUITES_DIR}`);
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,

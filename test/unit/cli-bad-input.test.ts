@@ -47,6 +47,14 @@ test("an unknown command", () => expectOneLine(["launch"], /unknown command "lau
 
 test("an unknown suite", () => expectOneLine(["run", "--suite", "nope"], /unknown suite "nope"; the suites are: .*kubeconfig/));
 
+test("a --grep that is not a regular expression", () =>
+  expectOneLine(["run", "--grep", "("], /--grep "\(" is not a valid regular expression/));
+
+test("a --grep or --suite selection of no check: a run that checks nothing must not pass", async () => {
+  await expectOneLine(["run", "--grep", "SOMETHING-THAT-MATCHES-NOTHING"], /--grep "SOMETHING-THAT-MATCHES-NOTHING" selects no check; /);
+  await expectOneLine(["run", "--suite", "kubeconfig", "--grep", "^TK-"], /--suite kubeconfig --grep "\^TK-" selects no check/);
+});
+
 test("a missing kubeconfig", () => expectOneLine(["run", "--kubeconfig", join("/nonexistent", "config")], /kubeconfig \/nonexistent\/config does not exist/));
 
 test("a garbled kubeconfig", async () => {
@@ -115,6 +123,10 @@ test("--dry-run lists what a run would create and creates nothing", async () => 
   assert.match(result.stdout, /^suite service-proxy: namespace kac-service-proxy-RUN with Pods backend/m);
   assert.match(result.stdout, /^suite kubeconfig: nothing in the cluster/m);
   assert.deepEqual(await readdir(reports).catch(() => []), []);
+  const narrowed = await runCli(["run", "--dry-run", "--grep", "^KP-0[1-3] ", "--report-dir", reports]);
+  assert.match(narrowed.stdout, /^checks \(3\): KP-01 KP-02 KP-03$/m);
+  assert.match(narrowed.stdout, /^suite kubectl-proxy: /m);
+  assert.doesNotMatch(narrowed.stdout, /^suite kubeconfig/m, "only the suites that hold selected checks");
 });
 
 test("every suite says what it creates", async () => {

@@ -17,7 +17,9 @@ function sampleReport(): Report {
     { id: "SP-22", status: "passed", annotations: [{ type: NOT_APPLICABLE, description: "no load balancer" }], evidence, durationMs: 1 },
     { id: "BR-06", status: "passed", annotations: [{ type: DOC_DRIFT, description: "Basic auth removed in 1.19" }], evidence, durationMs: 1 },
     { id: "KP-03", status: "skipped", annotations: [{ type: "skip", description: "no IPv6 loopback" }], evidence: [], durationMs: 0 },
-  ], () => "not run: not selected");
+    // Skipped by Playwright, not by itself: KC-02 failed before it in its serial suite.
+    { id: "KC-04", status: "skipped", annotations: [], evidence: [], durationMs: 0 },
+  ], new Set(["KC-01", "KC-02", "KC-03", "KC-04", "TK-04", "SP-22", "BR-06", "KP-03"]), "not run: the run was interrupted");
   return {
     schema: REPORT_SCHEMA, runId: "r1", startedAt: "2026-11-23T08:00:00.000Z", durationMs: 1000,
     target: { kind: "kind", server: "https://127.0.0.1:1", context: "kind-kac", serverVersion: "v1.36.1" },
@@ -25,12 +27,13 @@ function sampleReport(): Report {
   };
 }
 
-test("every catalog ID is in the results, in catalog order, and unrun ones say why", () => {
+test("every catalog ID is in the results, in catalog order; unselected ones are not skips, unrun selected ones fail and say why", () => {
   const report = sampleReport();
   assert.deepEqual(report.checks.map((c) => c.id), CATALOG.map((e) => e.id));
-  const unrun = report.checks.find((c) => c.id === "IC-01")!;
-  assert.equal(unrun.result, "skip");
-  assert.equal(unrun.reason, "not run: not selected");
+  const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
+  assert.deepEqual([byId["IC-01"]!.result, byId["IC-01"]!.reason], ["not-selected", "left out by --suite or --grep"]);
+  assert.deepEqual([byId["KC-03"]!.result, byId["KC-03"]!.reason], ["fail", "not run: the run was interrupted"]);
+  assert.deepEqual([byId["KC-04"]!.result, byId["KC-04"]!.reason], ["fail", "not run: KC-02 failed before it (expected 200, got 403)"]);
 });
 
 test("outcomes follow the catalog's vocabulary, with reasons", () => {
@@ -44,9 +47,11 @@ test("outcomes follow the catalog's vocabulary, with reasons", () => {
   assert.equal(byId["KC-01"]!.doc.url, "https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster/#accessing-for-the-first-time-with-kubectl");
 });
 
-test("the closing line counts warn and n/a as passed", () => {
+test("the closing line counts warn and n/a as passed, and names what the selection left out apart from skips", () => {
   const report = sampleReport();
-  assert.equal(closingLine(report.summary), `4 passed, 1 failed, ${CATALOG.length - 5} skipped`);
+  assert.equal(closingLine(report.summary), `4 passed, 3 failed, 1 skipped, ${CATALOG.length - 8} not selected`);
+  const everything = { ...report.summary, "not-selected": 0 };
+  assert.equal(closingLine(everything), "4 passed, 3 failed, 1 skipped");
 });
 
 test("markdown has a table per section with results and doc links", () => {
@@ -63,9 +68,10 @@ test("HTML and JUnit escape what the evidence contains", () => {
   assert.doesNotMatch(html, /<b>&/);
   assert.match(html, /src="data:image\/png;base64,cG5n"/);
   const junit = renderJunit(report);
-  assert.match(junit, /<testsuite name="kubeconfig" tests="4" failures="1" skipped="2">/);
+  assert.match(junit, /<testsuite name="kubeconfig" tests="4" failures="3" skipped="0">/);
   assert.match(junit, /<failure message="expected 200, got 403">/);
   assert.match(junit, /&lt;b&gt;&amp;/);
+  assert.doesNotMatch(junit, /IC-01/, "checks the selection left out are not test cases");
 });
 
 test("a baseline of another schema is refused; regressions are checks that were accepted and now fail", async (t) => {
@@ -83,7 +89,7 @@ test("a baseline of another schema is refused; regressions are checks that were 
   await writeFile(join(dir, "report.json"), JSON.stringify(before));
   const baseline = loadBaseline(join(dir, "report.json"));
   const now = before.checks.map((c) => (c.id === "KC-01" || c.id === "TK-04" || c.id === "IC-01" ? { ...c, result: "fail" as const, reason: "broke" } : c));
-  // KC-01 was pass and TK-04 warn: regressions; IC-01 was skip: not one.
+  // KC-01 was pass and TK-04 warn: regressions; IC-01 was not selected: not one.
   assert.deepEqual(findRegressions(baseline, now).map((r) => [r.id, r.before, r.now]), [["KC-01", "pass", "fail"], ["TK-04", "warn", "fail"]]);
 });
 
