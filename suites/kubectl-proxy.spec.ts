@@ -1,11 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:https";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { Agent, request } from "undici";
 import { CoreV1Api } from "@kubernetes/client-node";
-import { parse, stringify } from "yaml";
+import { IMPOSTOR_DATA, startImpostor } from "./support/impostor-api.ts";
 import { clusterAccess } from "./support/cluster-access.ts";
 import { check, expect, test } from "./support/check.ts";
 import { freePort, hasIpv6Loopback } from "../harness/net/free-port.ts";
@@ -114,30 +112,15 @@ check("KP-04", async ({ run, evidence }) => {
 check("KP-05", async ({ run, evidence }) => {
   // A TLS endpoint with a certificate of its own making, not signed by the kubeconfig's CA.
   const dir = await mkdtemp(join(tmpdir(), "kac-mitm-"));
+  const impostor = await startImpostor(run, dir, "untrusted");
   try {
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
-    const impostor = createServer({ key: await readFile(join(dir, "key.pem")), cert: await readFile(join(dir, "cert.pem")) }, (_, response) => {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end('{"kind":"APIVersions","versions":["v1"],"impostor":"IMPOSTOR-DATA"}');
-    });
-    await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
-    const port = (impostor.address() as { port: number }).port;
-    // The user's kubeconfig, pointed at the impostor: same CA, same credentials.
-    const kubeconfig = parse(await readFile(run.kubeconfigPath, "utf8"));
-    for (const cluster of kubeconfig.clusters) cluster.cluster.server = `https://127.0.0.1:${port}`;
-    const redirected = join(dir, "kubeconfig");
-    await writeFile(redirected, stringify(kubeconfig), { mode: 0o600 });
-    try {
-      await withProxy(run, evidence, ["--port=0"], async (proxy) => {
-        const answer = await http(evidence, `${proxy.url}/api/`);
-        expect(answer.status).toBeGreaterThanOrEqual(500);
-        expect(answer.body).not.toContain("IMPOSTOR-DATA");
-      }, redirected);
-    } finally {
-      impostor.close();
-    }
+    await withProxy(run, evidence, ["--port=0"], async (proxy) => {
+      const answer = await http(evidence, `${proxy.url}/api/`);
+      expect(answer.status).toBeGreaterThanOrEqual(500);
+      expect(answer.body).not.toContain(IMPOSTOR_DATA);
+    }, impostor.kubeconfig);
   } finally {
+    impostor.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -13,7 +13,7 @@ export interface CatalogEntry {
   anchor: string;
 }
 
-export type SectionName = "kubeconfig" | "kubectl-proxy" | "token" | "client-libraries" | "in-cluster" | "service-proxy" | "browser";
+export type SectionName = "kubeconfig" | "kubectl-proxy" | "token" | "client-libraries" | "in-cluster" | "service-proxy" | "browser" | "proxy-contract";
 export type DocPage = keyof typeof DOC_PAGES;
 
 /** The Kubernetes documentation pages the catalog derives from (the Japanese pages carry the same anchors). */
@@ -104,6 +104,16 @@ export const CATALOG: readonly CatalogEntry[] = [
   { id: "BR-07", section: "browser", title: "With the bearer token added by an authenticating front, the page works.", page: "access-cluster-services", anchor: "using-web-browsers-to-access-services-running-on-the-cluster" },
   { id: "BR-08", section: "browser", title: "`kubectl proxy --www`: a static page calling the API from the same origin works.", page: "access-cluster-services", anchor: "using-web-browsers-to-access-services-running-on-the-cluster" },
   { id: "BR-09", section: "browser", title: "The WebSocket through the service proxy opens and echoes.", page: "access-cluster-services", anchor: "using-web-browsers-to-access-services-running-on-the-cluster" },
+  { id: "PX-01", section: "proxy-contract", title: "The exec/attach filter holds on every transport: `POST`, `GET` with `Upgrade: websocket` (`v5.channel.k8s.io`, as kubectl ≥ 1.31 sends) and `Upgrade: SPDY/3.1`, and percent-encoded spellings of the path (`ex%65c`, `%2F` separators) → 403, and nothing reaches the Pod.", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-02", section: "proxy-contract", title: "The Host filter is anchored: `evil.example`, `localhost.evil.example`, `127.0.0.1.evil.example`, and `evil.example` on an upgrade request → 403; `localhost` and `127.0.0.1` accepted.", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-03", section: "proxy-contract", title: "Cross-origin: a request with `Origin: http://evil.example` gets no `Access-Control-Allow-Origin`; a page of another origin in Chromium cannot read `/api/` through the proxy.", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-04", section: "proxy-contract", title: "Upstream TLS: given a kubeconfig whose server presents a certificate that does not chain to its CA (or does not cover its host), the proxy answers an error, never data (KP-05 for any proxy).", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-05", section: "proxy-contract", title: "Streaming: a watch's event arrives within 2 s of the change while the response stays open; `logs -f` lines arrive as they are written; a watch with no event for 75 s is not cut by the proxy (common idle timeouts are 60 s: nginx's default `proxy_read_timeout` cuts a watch there, `kubectl proxy` does not).", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-06", section: "proxy-contract", title: "Bodies: request bodies near the 1 MiB object limit (about 900 KiB; POST, PUT, and PATCH in each patch content type: json, merge, strategic-merge, apply) arrive intact; a chunked request body is accepted; a ≥ 2 MiB answer arrives byte-identical to the direct path's.", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-07", section: "proxy-contract", title: "kubectl through the proxy (`--server http://127.0.0.1:PORT`, no credentials): `get`, `apply`, `logs -f`, and `port-forward` to a Pod (not filtered by default) work; `exec` is refused by the default filter.", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-08", section: "proxy-contract", title: "Paths unchanged: service-proxy sub-paths with `%2F`, `//`, `%20`, `;a=b`, an encoded `..` and UTF-8 reach the backend exactly as through the direct path (or are refused exactly as there).", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-09", section: "proxy-contract", title: "Content encodings: HTML served with gzip, with br, and a ≥ 256 KiB gzip page comes back rewritten, decodable, with consistent `Content-Encoding` and `Content-Length`, as through the direct path.", page: "access-cluster", anchor: "using-kubectl-proxy" },
+  { id: "PX-10", section: "proxy-contract", title: "Exposure: started with no address option, the proxy listens on loopback only (read from the socket table, no traffic sent); `n/a` for `--proxy-url`.", page: "access-cluster", anchor: "using-kubectl-proxy" },
 ];
 
 export function catalogEntry(id: string): CatalogEntry {

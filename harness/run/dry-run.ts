@@ -19,6 +19,7 @@ export const SUITE_OBJECTS: Record<string, string[]> = {
     "ServiceAccount, Role, RoleBinding kac-proxy-client", "ServiceAccount kac-no-rights",
   ],
   browser: ["Pod web-backend", "Service web", "ServiceAccount, Role, RoleBinding kac-browser"],
+  "proxy-contract": ["Pods backend, ticker", "Service web", "ServiceAccount, Role, RoleBinding kac-contract", "ConfigMaps px05-*, px06-*, px07-*"],
 };
 
 /** The lines `run --dry-run` prints: the checks, the kind cluster it would start (if any) and each suite's objects. */

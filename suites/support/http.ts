@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from "undici";
+import type { Readable } from "node:stream";
+import { Agent, getGlobalDispatcher, type Dispatcher } from "undici";
 import type { EvidenceLog } from "./evidence.ts";
 
 export interface HttpAnswer {
@@ -13,7 +14,8 @@ export interface HttpAnswer {
 export interface HttpOptions {
   method?: Dispatcher.HttpMethod;
   headers?: Record<string, string>;
-  body?: string;
+  /** A stream is sent chunked (no Content-Length). */
+  body?: string | Buffer | Readable;
   /** An agent with TLS material, a Unix socket, or both. */
   dispatcher?: Dispatcher;
   /** What the evidence shows instead of the URL (e.g. the socket path). */
@@ -24,16 +26,21 @@ export interface HttpOptions {
 
 /**
  * One HTTP request with undici, recorded as evidence: method and URL, status, body excerpt, time.
- * Redirects are not followed: where a path redirects is itself what some checks assert.
+ * Redirects are not followed: where a path redirects is itself what some checks assert. The path is
+ * sent exactly as written (`//`, `%2E%2E`, `%2F` unchanged): what a proxy does with it is under test.
+ * Every request is bounded in time, so a proxy that hangs fails the check rather than the run.
  */
 export async function http(evidence: EvidenceLog, url: string, options: HttpOptions = {}): Promise<HttpAnswer> {
   const method = options.method ?? "GET";
   const began = Date.now();
-  const response = await request(url, {
+  const [, origin, target] = /^(https?:\/\/[^/?#]+)(.*)$/.exec(url) ?? [];
+  if (!origin) throw new Error(`not an http(s) URL: ${url}`);
+  const response = await (options.dispatcher ?? getGlobalDispatcher()).request({
+    origin,
+    path: target || "/",
     method,
     headers: options.headers,
     body: options.body,
-    dispatcher: options.dispatcher,
     headersTimeout: 30_000,
     bodyTimeout: 30_000,
   });

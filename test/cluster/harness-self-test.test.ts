@@ -21,6 +21,9 @@ const FAULTY_PROXY = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-proxy.
 const proxy = (fault: string) => ["--proxy-command", `${process.execPath} ${FAULTY_PROXY} ${fault} {port} {kubeconfig}`];
 const suites = (...names: string[]) => names.flatMap((s) => ["--suite", s]);
 
+/** An empty harness cache, so that the client snippets are built afresh under the broken toolchains. */
+const EMPTY_CLIENT_CACHE = join(tmpdir(), `kac-broken-toolchains-${process.pid}`);
+
 /** Each broken target and exactly the checks that must flag it; every other check must still pass. */
 const BROKEN: { what: string; args: string[]; env?: NodeJS.ProcessEnv; failing: string[] }[] = [
   { what: "kubectl proxy itself as the proxy under test", args: [], failing: [] },
@@ -30,6 +33,12 @@ const BROKEN: { what: string; args: string[]; env?: NodeJS.ProcessEnv; failing: 
   { what: "a proxy that undoes HTML rewriting", args: [...proxy("no-html-rewrite"), ...suites("service-proxy")], failing: ["SP-19"] },
   { what: "a proxy that serves every path from the root", args: [...proxy("serve-from-root"), ...suites("browser")], failing: ["BR-04"] },
   { what: "a proxy that breaks WebSocket upgrades", args: [...proxy("break-websocket"), ...suites("browser")], failing: ["BR-09"] },
+  {
+    // Toolchains that are present but cannot build: a fail with the build's output, never a skip.
+    what: "client builds that fail (no Go module cache, no package index, no Maven repository)", args: suites("client-libraries"),
+    env: { KAC_CACHE_DIR: EMPTY_CLIENT_CACHE, GOMODCACHE: "/dev/null/go-mod", GOPROXY: "off", PIP_INDEX_URL: "http://127.0.0.1:9/simple", PIP_RETRIES: "0", PIP_NO_CACHE_DIR: "1", MAVEN_OPTS: "-Dmaven.repo.local=/dev/null/m2" },
+    failing: ["CL-GO", "CL-PY", "CL-JAVA", "CL-PROXY"],
+  },
   { what: "a probe Pod without its ServiceAccount token", args: suites("in-cluster"), env: { KAC_PROBE_FAULT: "no-token" }, failing: ["IC-03", "IC-04", "IC-05", "IC-06", "IC-09"] },
   { what: "a probe Pod whose DNS answers wrongly", args: suites("in-cluster"), env: { KAC_PROBE_FAULT: "wrong-dns" }, failing: ["IC-02", "IC-04", "IC-06", "IC-10"] },
 ];
@@ -50,6 +59,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
   after(async () => {
     await cluster.teardown();
     await rm(dir, { recursive: true, force: true });
+    await rm(EMPTY_CLIENT_CACHE, { recursive: true, force: true });
   });
 
   async function runAgainstCluster(name: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string; reportPath: string }> {
