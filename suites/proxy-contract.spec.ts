@@ -56,7 +56,7 @@ test.beforeAll(async ({ run }) => {
   direct = await directPath(run, token);
   proxies = await startCheckedProxies(run, new EvidenceLog());
   // The idle watches start now, so their 75 s pass while the other checks run.
-  idleWatches = await Promise.all(proxies.map(async (proxy) => ({ proxy, reader: await StreamReader.open(proxy, `/api/v1/namespaces/${ns.name}/configmaps?watch=1&labelSelector=${IDLE_LABEL}`) })));
+  idleWatches = proxies.map((proxy) => ({ proxy, reader: StreamReader.open(proxy, `/api/v1/namespaces/${ns.name}/configmaps?watch=1&labelSelector=${IDLE_LABEL}`) }));
 });
 
 test.afterAll(async () => {
@@ -285,9 +285,9 @@ check("PX-05", async ({ evidence }) => {
   for (const [i, proxy] of proxies.entries()) {
     const p = proxy.name;
     // A watch: the event must come within STREAM_DELAY_MS of the change, on a response still open.
-    const watch = await StreamReader.open(proxy, `${configmaps}?watch=1&labelSelector=io.kac.px05=${i}`);
+    const watch = StreamReader.open(proxy, `${configmaps}?watch=1&labelSelector=io.kac.px05=${i}`);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await watch.waitForHeaders(5_000);
       await api.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: `px05-watch-${i}`, labels: { "io.kac.px05": String(i) } } } });
       const changed = Date.now();
       const arrived = await watch.waitFor((t) => t.includes(`px05-watch-${i}`), 10_000);
@@ -299,7 +299,7 @@ check("PX-05", async ({ evidence }) => {
       watch.close();
     }
     // logs -f: lines written a second apart arrive a second apart, not in one late burst.
-    const logs = await StreamReader.open(proxy, `/api/v1/namespaces/${ns.name}/pods/${TICKER}/log?follow=true&tailLines=1`);
+    const logs = StreamReader.open(proxy, `/api/v1/namespaces/${ns.name}/pods/${TICKER}/log?follow=true&tailLines=1`);
     try {
       const lines = (t: string) => t.split("\n").filter((l) => l.startsWith("kac-tick")).length;
       const first = await logs.waitFor((t) => lines(t) >= 1, 10_000);

@@ -9,6 +9,7 @@ import type { ApiPath } from "./api-paths.ts";
 export class StreamReader {
   readonly url: string;
   readonly opened = Date.now();
+  /** The HTTP status, once the headers came (0 before). */
   status = 0;
   readonly chunks: { at: number; text: string }[] = [];
   /** When the response ended or failed (a proxy's idle timeout, a reset). */
@@ -20,12 +21,16 @@ export class StreamReader {
     this.url = url;
   }
 
-  static async open(path: ApiPath, apiPath: string): Promise<StreamReader> {
+  /**
+   * Sends the request and returns at once: the answer is read in the background, so a proxy that
+   * holds back its headers (a buffering one) shows as a stream where nothing arrives, not as a hang.
+   */
+  static open(path: ApiPath, apiPath: string): StreamReader {
     const reader = new StreamReader(`${path.base}${apiPath}`);
-    const response = await request(reader.url, { dispatcher: path.dispatcher, headers: path.headers, signal: reader.controller.signal, headersTimeout: 30_000, bodyTimeout: 0 });
-    reader.status = response.statusCode;
     void (async () => {
       try {
+        const response = await request(reader.url, { dispatcher: path.dispatcher, headers: path.headers, signal: reader.controller.signal, headersTimeout: 0, bodyTimeout: 0 });
+        reader.status = response.statusCode;
         for await (const chunk of response.body) reader.chunks.push({ at: Date.now(), text: chunk.toString() });
         reader.end("the response ended");
       } catch (error) {
@@ -51,6 +56,13 @@ export class StreamReader {
       if (Date.now() > deadline || this.endedAt) return undefined;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** Waits until the answer's headers came, at most `timeoutMs`; whether they did. */
+  async waitForHeaders(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.status && !this.endedAt && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.status !== 0;
   }
 
   close(): void {

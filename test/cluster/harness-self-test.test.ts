@@ -43,6 +43,28 @@ const BROKEN: { what: string; args: string[]; env?: NodeJS.ProcessEnv; failing: 
   { what: "a probe Pod whose DNS answers wrongly", args: suites("in-cluster"), env: { KAC_PROBE_FAULT: "wrong-dns" }, failing: ["IC-02", "IC-04", "IC-06", "IC-10"] },
 ];
 
+/**
+ * Proxy-contract faults, each breaking one clause of the contract in a real proxy. They run side by
+ * side in one pass (a few at a time): each run has its own namespace and its own proxies, so they
+ * cannot interfere, and PX-05's 75 s idle watch is waited for once per batch rather than per fault.
+ */
+const CONTRACT_FAULTS: { fault: string; failing: string[] }[] = [
+  { fault: "filter-raw-path", failing: ["PX-01"] },
+  { fault: "unanchored-host-filter", failing: ["PX-02"] },
+  { fault: "allow-any-origin", failing: ["PX-03"] },
+  { fault: "insecure-upstream", failing: ["PX-04"] },
+  // A buffered `kubectl logs -f` shows nothing either: PX-07 follows logs through the proxy.
+  { fault: "buffer-responses", failing: ["PX-05", "PX-07"] },
+  { fault: "idle-timeout-60s", failing: ["PX-05"] },
+  { fault: "truncate-bodies", failing: ["PX-06"] },
+  { fault: "refuse-port-forward", failing: ["PX-07"] },
+  { fault: "normalize-paths", failing: ["PX-08"] },
+  { fault: "gunzip-keep-header", failing: ["PX-09"] },
+  { fault: "listen-all", failing: ["PX-10"] },
+];
+/** How many contract-fault runs go at once on a two-core machine without starving PX-05's timing. */
+const CONTRACT_FAULTS_AT_ONCE = 4;
+
 describe("the harness against an existing cluster and against faulty proxies", () => {
   let dir: string;
   let cluster: KindCluster;
@@ -182,7 +204,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
       const before = await clusterScopedNames();
       const proxyRun = clean || args.includes("--proxy-command");
       const extra = clean
-        ? ["--proxy-command", `${kubectl} proxy --port={port} --kubeconfig={kubeconfig}`, ...suites("kubectl-proxy", "service-proxy", "browser")]
+        ? ["--proxy-command", `${kubectl} proxy --port={port} --kubeconfig={kubeconfig}`, ...suites("kubectl-proxy", "service-proxy", "browser", "proxy-contract")]
         : [...args, ...(proxyRun && baseline ? ["--baseline", baseline] : [])];
       const { code, report, stderr, reportPath } = await runAgainstCluster(what, extra, env);
       const failed = report.checks.filter((c) => c.result === "fail");
@@ -200,6 +222,33 @@ describe("the harness against an existing cluster and against faulty proxies", (
       }
       // A run whose checks fail (exit 1) cleans up like any other.
       assert.deepEqual(await clusterScopedNames(), before);
+    });
+  }
+
+
+  /** Every contract-fault run, started in batches by the first test that asks for one. */
+  let contractRuns: Map<string, Promise<Awaited<ReturnType<typeof runAgainstCluster>>>> | undefined;
+  function contractRun(fault: string): Promise<Awaited<ReturnType<typeof runAgainstCluster>>> {
+    if (!contractRuns) {
+      contractRuns = new Map();
+      let batch: Promise<unknown> = Promise.resolve();
+      for (let i = 0; i < CONTRACT_FAULTS.length; i += CONTRACT_FAULTS_AT_ONCE) {
+        const group = CONTRACT_FAULTS.slice(i, i + CONTRACT_FAULTS_AT_ONCE);
+        const started = batch.then(() => group.map(({ fault: f }) => runAgainstCluster(`contract ${f}`, [...proxy(f), ...suites("proxy-contract")])));
+        group.forEach(({ fault: f }, j) => contractRuns!.set(f, started.then((runs) => runs[j]!)));
+        batch = started.then((runs) => Promise.allSettled(runs));
+      }
+    }
+    return contractRuns.get(fault)!;
+  }
+
+  for (const { fault, failing } of CONTRACT_FAULTS) {
+    test(`contract fault ${fault}: flagged by ${failing.join(", ")}, and by nothing else`, async () => {
+      const { code, report, stderr } = await contractRun(fault);
+      const failed = report.checks.filter((c) => c.result === "fail");
+      assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
+      assert.equal(code, 1);
+      for (const check of failed) assert.ok(check.evidence.some((e) => e.path === "proxy under test"), `${check.id} carries the proxy under test's answers`);
     });
   }
 

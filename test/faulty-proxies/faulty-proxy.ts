@@ -5,13 +5,43 @@
  *
  *   --proxy-command "node test/faulty-proxies/faulty-proxy.ts FAULT {port} {kubeconfig}"
  *
- * FAULT is one of the keys of FAULTS; "none" passes everything through unchanged.
+ * FAULT is one of the keys of FAULTS; "none" passes everything through unchanged. Each fault is a
+ * mistake real proxies have shipped, written from the proxy contract (ACCESS-PATHS.md), not from the
+ * harness's code: some live in the front, some in how the kubectl proxy behind it is started.
  */
 import { spawn } from "node:child_process";
-import { createServer, request as forward, type IncomingMessage } from "node:http";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer, request as forward, type IncomingMessage, type ServerResponse } from "node:http";
 import { connect } from "node:net";
+import { gunzipSync } from "node:zlib";
+import { parse, stringify } from "yaml";
 
-type Fault = { request?: (req: IncomingMessage) => void; html?: (body: string) => string; refuseUpgrades?: boolean };
+interface Fault {
+  /** Changes the request before it goes on (URL, headers). */
+  request?: (req: IncomingMessage) => void;
+  /** A filter of the front's own, matched on the request target as it arrived (percent-encoded). */
+  rawPathFilter?: RegExp;
+  /** Rewrites an HTML answer's text. */
+  html?: (body: string) => string;
+  /** Headers added to every answer. */
+  addHeaders?: (req: IncomingMessage) => Record<string, string>;
+  /** Holds the whole answer until it ends, then sends it (no streaming). */
+  buffer?: boolean;
+  /** Cuts an answer that has sent nothing for this long. */
+  idleTimeoutMs?: number;
+  /** Passes on at most this many bytes of a request body. */
+  truncateBodyAt?: number;
+  /** Decodes gzip answers but keeps their Content-Encoding header. */
+  gunzipKeepHeader?: boolean;
+  /** Refuses upgrades (502), all of them or those whose path matches. */
+  refuseUpgrades?: RegExp;
+  /** Extra flags for the kubectl proxy behind the front. */
+  kubectlArgs?: string[];
+  /** The kubectl proxy behind the front skips verifying the API server's certificate. */
+  insecureUpstream?: boolean;
+  /** The front listens on every interface rather than loopback. */
+  listenAll?: boolean;
+}
 
 const FAULTS: Record<string, Fault> = {
   none: {},
@@ -28,9 +58,38 @@ const FAULTS: Record<string, Fault> = {
       if (prefix && !/^\/apis?\//.test(req.url!)) req.url = `${prefix}${req.url}`;
     },
   },
-  "break-websocket": { refuseUpgrades: true },
+  "break-websocket": { refuseUpgrades: /./ },
   // Undoes the API server's rewriting of absolute links in HTML.
   "no-html-rewrite": { html: (body) => body.replace(/((?:href|src|action)=")\/api\/v1\/namespaces\/[^"]*?\/proxy\//g, "$1/") },
+
+  // The proxy contract (PX-01 … PX-10):
+  // PX-01: the exec/attach filter matched on the raw, percent-encoded path (kubectl#1332).
+  "filter-raw-path": {
+    kubectlArgs: ["--disable-filter=true"],
+    rawPathFilter: /\/pods\/[^/]+\/(exec|attach)(\?|$)/,
+  },
+  // PX-02: an allow-list of unanchored patterns: "localhost" also admits localhost.evil.example.
+  "unanchored-host-filter": { kubectlArgs: ["--accept-hosts=localhost,127.0.0.1"] },
+  // PX-03: permissive CORS, so any web page can drive the API through the local proxy.
+  "allow-any-origin": {
+    addHeaders: (req): Record<string, string> => (req.headers.origin ? { "access-control-allow-origin": req.headers.origin, "access-control-allow-credentials": "true" } : {}),
+  },
+  // PX-04: the upstream certificate is not verified.
+  "insecure-upstream": { insecureUpstream: true },
+  // PX-05: a buffering proxy (watches and logs arrive only when they end) …
+  "buffer-responses": { buffer: true },
+  // … and one that cuts idle responses after 60 s, as nginx's default proxy_read_timeout does.
+  "idle-timeout-60s": { idleTimeoutMs: 60_000 },
+  // PX-06: request bodies cut at 512 KiB.
+  "truncate-bodies": { truncateBodyAt: 512 * 1024 },
+  // PX-07: port-forward's upgrade refused (exec's stays refused by kubectl proxy's filter).
+  "refuse-port-forward": { refuseUpgrades: /\/portforward(\?|$)/ },
+  // PX-08: paths normalised on the way: "//" collapsed, "%2F" decoded.
+  "normalize-paths": { request: (req) => void (req.url = req.url!.replace(/%2F/gi, "/").replace(/\/{2,}/g, "/")) },
+  // PX-09: gzip answers decoded by the front, their Content-Encoding left claiming gzip.
+  "gunzip-keep-header": { gunzipKeepHeader: true },
+  // PX-10: listening on every interface.
+  "listen-all": { listenAll: true },
 };
 
 const [faultName, port, kubeconfig] = process.argv.slice(2);
@@ -40,7 +99,7 @@ if (!fault || !port || !kubeconfig) {
   process.exit(2);
 }
 
-const kubectl = spawn(process.env.KAC_KUBECTL || "kubectl", ["--kubeconfig", kubeconfig, "proxy", "--port=0"], { stdio: ["ignore", "pipe", "inherit"] });
+const kubectl = spawn(process.env.KAC_KUBECTL || "kubectl", ["--kubeconfig", upstreamKubeconfig(kubeconfig), "proxy", "--port=0", ...(fault.kubectlArgs ?? [])], { stdio: ["ignore", "pipe", "inherit"] });
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => { kubectl.kill(); process.exit(0); });
 const upstream = await new Promise<number>((resolve) => {
   let said = "";
@@ -51,34 +110,67 @@ const upstream = await new Promise<number>((resolve) => {
   });
 });
 
+/** The kubeconfig kubectl proxy gets: as given, or with certificate verification switched off. */
+function upstreamKubeconfig(path: string): string {
+  if (!fault!.insecureUpstream) return path;
+  const config = parse(readFileSync(path, "utf8"));
+  for (const { cluster } of config.clusters) {
+    delete cluster["certificate-authority"];
+    delete cluster["certificate-authority-data"];
+    cluster["insecure-skip-tls-verify"] = true;
+  }
+  const insecure = `${path}.insecure-${process.pid}`;
+  writeFileSync(insecure, stringify(config), { mode: 0o600 });
+  process.on("exit", () => void import("node:fs").then((fs) => fs.rmSync(insecure, { force: true })));
+  return insecure;
+}
+
 const server = createServer((req, res) => {
   fault.request?.(req);
+  if (fault.rawPathFilter?.test(req.url!)) return void res.writeHead(403, { "content-type": "text/plain" }).end("Forbidden");
   const headers = { ...req.headers, ...(fault.html ? { "accept-encoding": "identity" } : {}) };
+  // A truncated body is sent chunked: its old length would leave the upstream waiting for the rest.
+  if (fault.truncateBodyAt !== undefined) delete headers["content-length"];
   const out = forward({ host: "127.0.0.1", port: upstream, method: req.method, path: req.url, headers }, (answer) => {
+    const added = fault.addHeaders?.(req) ?? {};
     const html = fault.html && String(answer.headers["content-type"]).startsWith("text/html");
-    if (!html) {
-      res.writeHead(answer.statusCode!, answer.headers);
+    const gzipped = fault.gunzipKeepHeader && answer.headers["content-encoding"] === "gzip";
+    if (!html && !gzipped && !fault.buffer) {
+      res.writeHead(answer.statusCode!, { ...answer.headers, ...added });
+      if (fault.idleTimeoutMs) cutWhenIdle(answer, res, fault.idleTimeoutMs);
       answer.pipe(res);
       return;
     }
-    let body = "";
-    answer.setEncoding("utf8").on("data", (chunk) => (body += chunk)).on("end", () => {
-      const changed = fault.html!(body);
-      res.writeHead(answer.statusCode!, { ...answer.headers, "content-length": Buffer.byteLength(changed) });
-      res.end(changed);
+    const chunks: Buffer[] = [];
+    answer.on("data", (chunk: Buffer) => chunks.push(chunk)).on("end", () => {
+      let body = Buffer.concat(chunks);
+      if (html) body = Buffer.from(fault.html!(body.toString("utf8")));
+      if (gzipped) body = gunzipSync(body);
+      res.writeHead(answer.statusCode!, { ...answer.headers, ...added, "content-length": body.length });
+      res.end(body);
     });
   });
-  out.on("error", (error) => res.writeHead(502).end(String(error)));
-  req.pipe(out);
+  out.on("error", (error) => res.headersSent ? res.destroy() : res.writeHead(502).end(String(error)));
+  if (fault.truncateBodyAt !== undefined) {
+    let sent = 0;
+    req.on("data", (chunk: Buffer) => {
+      const room = Math.max(0, fault.truncateBodyAt! - sent);
+      if (room > 0) out.write(chunk.subarray(0, room));
+      sent += chunk.length;
+    }).on("end", () => out.end());
+  } else {
+    req.pipe(out);
+  }
 });
 
-// Upgrades (exec, WebSocket) go through at the byte level, with the same request fault applied.
+// Upgrades (exec, port-forward, WebSocket) go through at the byte level, with the same request fault applied.
 server.on("upgrade", (req, socket, head) => {
-  if (fault.refuseUpgrades) {
+  if (fault.refuseUpgrades?.test(req.url!)) {
     socket.end("HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
     return;
   }
   fault.request?.(req);
+  if (fault.rawPathFilter?.test(req.url!)) return void socket.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\ncontent-length: 9\r\n\r\nForbidden");
   const backend = connect(upstream, "127.0.0.1", () => {
     const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`), "", ""];
     backend.write(lines.join("\r\n"));
@@ -88,4 +180,18 @@ server.on("upgrade", (req, socket, head) => {
   backend.on("error", () => socket.destroy());
 });
 
-server.listen(Number(port), "127.0.0.1");
+/** Ends an answer that has been silent for `ms`, as an idle timeout does. */
+function cutWhenIdle(answer: IncomingMessage, res: ServerResponse, ms: number): void {
+  let timer = setTimeout(cut, ms);
+  function cut() {
+    answer.destroy();
+    res.destroy();
+  }
+  answer.on("data", () => {
+    clearTimeout(timer);
+    timer = setTimeout(cut, ms);
+  });
+  answer.on("close", () => clearTimeout(timer));
+}
+
+server.listen(Number(port), fault.listenAll ? "0.0.0.0" : "127.0.0.1");
