@@ -100,6 +100,7 @@ async function run(options: RunOptions): Promise<number> {
       selectedChecks: selection.checkIds,
       clients: await clientsReady,
       ...(options.baseline ? { baselinePath: resolve(options.baseline) } : {}),
+      latencyFactor: options.latencyFactor,
       ...(options.proxyUrl || options.proxyCommand ? { proxyUnderTest: { url: options.proxyUrl, command: options.proxyCommand } } : {}),
       target: {
         kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
@@ -122,8 +123,10 @@ async function run(options: RunOptions): Promise<number> {
     progress.info(`report: ${join(runDir, "report.html")}`);
     if (keepNote) process.stderr.write(`${keepNote}\n`);
     for (const regression of report.regressions ?? []) progress.info(`regression: ${regression.id} was ${regression.before}, now ${regression.now}`);
+    for (const slower of report.latencyRegressions ?? []) progress.info(`regression: ${slower.path} ${slower.metric} ${slower.beforeMs} ms, now ${slower.nowMs} ms (more than ×${slower.factor})`);
     process.stdout.write(`${closingLine(report.summary)}\n`);
-    return report.summary.fail > 0 || (report.regressions?.length ?? 0) > 0 ? 1 : 0;
+    const regressed = (report.regressions?.length ?? 0) + (report.latencyRegressions?.length ?? 0);
+    return report.summary.fail > 0 || regressed > 0 ? 1 : 0;
   } finally {
     await guard.release();
   }

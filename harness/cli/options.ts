@@ -19,6 +19,7 @@ export interface RunOptions {
   proxyUrl?: string;
   proxyCommand?: string;
   baseline?: string;
+  latencyFactor: number;
 }
 
 export type Command =
@@ -55,6 +56,8 @@ Options for run:
   --proxy-command CMD  start this proxy for the checks ({port} and {kubeconfig} are filled in)
   --baseline FILE      compare with a saved report.json: a check that passed there and fails
                        now is a regression; regressions lead the report and fail the run
+  --latency-factor N   with --baseline: a path whose p50 or p95 latency grew beyond N times
+                       the baseline's is a regression too (default: 2)
   --suite NAME         run only this suite (repeatable): kubeconfig, kubectl-proxy, token, ...
   --grep PATTERN       run only checks whose "ID title" matches this regular expression
                        (checks left out are reported as not selected; a selection of none
@@ -93,6 +96,7 @@ export function parseCommand(argv: string[]): Command {
         "proxy-url": { type: "string" },
         "proxy-command": { type: "string" },
         baseline: { type: "string" },
+        "latency-factor": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -113,6 +117,8 @@ export function parseCommand(argv: string[]): Command {
   if (values["proxy-command"] && !values["proxy-command"].includes("{port}")) {
     throw new UsageError("--proxy-command has no {port} placeholder", "the harness chooses the port; write {port} where the command takes it");
   }
+  const latencyFactor = Number(values["latency-factor"] ?? "2");
+  if (!(latencyFactor > 1)) throw new UsageError(`--latency-factor ${values["latency-factor"]} is not a number above 1`, "pass how many times slower a path may get, e.g. --latency-factor 2");
   return {
     name: "run",
     options: {
@@ -131,6 +137,7 @@ export function parseCommand(argv: string[]): Command {
       proxyUrl: values["proxy-url"],
       proxyCommand: values["proxy-command"],
       baseline: values.baseline,
+      latencyFactor,
     },
   };
 }

@@ -27,7 +27,7 @@ export class ProxyUnderTest {
     const spec = run.proxyUnderTest;
     if (!spec) return undefined;
     if (spec.url) {
-      const answered = await request(`${spec.url.replace(/\/$/, "")}/api/`).then((r) => r.body.dump().then(() => true), () => false);
+      const answered = await answersApi(spec.url.replace(/\/$/, ""));
       if (!answered) throw new Error(`${spec.url} does not answer`);
       return new ProxyUnderTest(spec.url);
     }
@@ -41,7 +41,7 @@ export class ProxyUnderTest {
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the proxy command exited ${child.exitCode} before answering: ${said.trim()}`);
-      const answered = await request(`${proxy.path.base}/api/`).then((r) => r.body.dump().then(() => true), () => false);
+      const answered = await answersApi(proxy.path.base);
       if (answered) return proxy;
       if (Date.now() > deadline) {
         await proxy.stop();
@@ -58,4 +58,9 @@ export class ProxyUnderTest {
     process.kill(-child.pid!, "SIGTERM");
     await exited;
   }
+}
+
+/** Whether anything answers HTTP at BASE/api/ within a few seconds (a hanging proxy does not). */
+function answersApi(base: string): Promise<boolean> {
+  return request(`${base}/api/`, { headersTimeout: 5_000, bodyTimeout: 5_000 }).then((r) => r.body.dump().then(() => true), () => false);
 }

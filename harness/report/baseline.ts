@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors/usage-error.ts";
-import { REPORT_SCHEMA, type CheckResult, type Regression, type Report } from "./model.ts";
+import type { PathLatency } from "../latency/latency.ts";
+import { REPORT_SCHEMA, type CheckResult, type LatencyRegression, type Regression, type Report } from "./model.ts";
 
 /** Reads a saved report.json to compare against; anything but this schema version is refused. */
 export function loadBaseline(path: string): Report {
@@ -24,4 +25,25 @@ export function findRegressions(baseline: Report, checks: CheckResult[]): Regres
   return checks
     .filter((c) => c.result === "fail" && ACCEPTED.has(before.get(c.id) ?? ""))
     .map((c) => ({ id: c.id, before: before.get(c.id)!, now: c.result, ...(c.reason ? { reason: c.reason } : {}) }));
+}
+
+/**
+ * Differences below this many milliseconds are never latency regressions: on loopback a path's p50 is a
+ * few milliseconds, and a scheduler hiccup can double it without anything having got slower.
+ */
+export const LATENCY_NOISE_FLOOR_MS = 5;
+
+/** Paths measured in both runs whose p50 or p95 now exceeds `factor` times the baseline's. */
+export function findLatencyRegressions(baseline: Report, now: readonly PathLatency[], factor: number): LatencyRegression[] {
+  const before = new Map((baseline.latency ?? []).map((l) => [l.path, l]));
+  return now.flatMap((current) => {
+    const old = before.get(current.path);
+    if (!old || "unmeasured" in old || "unmeasured" in current) return [];
+    return (["p50", "p95"] as const)
+      .filter((metric) => {
+        const [was, is] = [old[`${metric}Ms`], current[`${metric}Ms`]];
+        return is > was * factor && is - was > LATENCY_NOISE_FLOOR_MS;
+      })
+      .map((metric) => ({ path: current.path, metric, beforeMs: old[`${metric}Ms`], nowMs: current[`${metric}Ms`], factor }));
+  });
 }

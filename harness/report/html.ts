@@ -31,8 +31,10 @@ ${regressions(report)}${comparison(report)}${latency(report)}${sections.join("\n
 function regressions(report: Report): string {
   if (!report.baseline) return "";
   const rows = (report.regressions ?? []).map((r) => `<tr class="fail"><td>${h(r.id)}</td><td>${h(r.before)}</td><td>${h(r.now)}</td><td>${h(r.reason ?? "")}</td></tr>`);
+  const slower = (report.latencyRegressions ?? []).map((l) => `<tr class="fail"><td>${h(l.path)}</td><td>${h(`${l.metric} ${l.beforeMs} ms`)}</td><td>${h(`${l.nowMs} ms`)}</td><td>${h(`more than ×${l.factor}`)}</td></tr>`);
   return `<h2>Regressions against baseline <code>${h(report.baseline.runId)}</code></h2>` +
-    (rows.length ? `<table><tr><th>ID</th><th>before</th><th>now</th><th>why</th></tr>${rows.join("")}</table>` : "<p>None: every check that passed in the baseline still passes.</p>");
+    (rows.length ? `<table><tr><th>ID</th><th>before</th><th>now</th><th>why</th></tr>${rows.join("")}</table>` : "<p>None: every check that passed in the baseline still passes.</p>") +
+    (slower.length ? `<table><tr><th>access path</th><th>latency before</th><th>now</th><th>allowed</th></tr>${slower.join("")}</table>` : "");
 }
 
 function comparison(report: Report): string {

@@ -22,6 +22,8 @@ export function renderMarkdown(report: Report): string {
     out.push("", `## Regressions against baseline \`${report.baseline.runId}\``, "");
     if (regressions.length === 0) out.push("None: every check that passed in the baseline still passes.");
     else out.push("| ID | before | now | why |", "|---|---|---|---|", ...regressions.map((r) => `| ${r.id} | ${r.before} | ${r.now} | ${cell(r.reason ?? "")} |`));
+    const slower = report.latencyRegressions ?? [];
+    if (slower.length) out.push("", "| access path | latency before | now | allowed |", "|---|---|---|---|", ...slower.map((l) => `| ${l.path} | ${l.metric} ${l.beforeMs} ms | ${l.nowMs} ms | ×${l.factor} |`));
   }
   if (report.latency) {
     out.push("", "## Latency per access path", "", "| path | requests | p50 | p95 | overhead vs direct |", "|---|---|---|---|---|");

@@ -63,6 +63,8 @@ export interface Report {
   /** With --baseline: the saved report compared against, and the checks that got worse. */
   baseline?: { runId: string; startedAt: string };
   regressions?: Regression[];
+  /** With --baseline: access paths whose p50 or p95 grew beyond the allowed factor of the baseline's. */
+  latencyRegressions?: LatencyRegression[];
   /** p50/p95 of a fixed request mix per access path, with the overhead against the direct path. */
   latency?: PathLatency[];
   /** With a proxy under test: per check, what kubectl proxy and the proxy under test answered. */
@@ -75,6 +77,16 @@ export interface Regression {
   before: Outcome;
   now: Outcome;
   reason?: string;
+}
+
+/** An access path that got slower than the baseline allows (--latency-factor, 2 by default). */
+export interface LatencyRegression {
+  path: string;
+  metric: "p50" | "p95";
+  beforeMs: number;
+  nowMs: number;
+  /** The factor allowed; nowMs exceeded beforeMs times this (and by more than the noise floor). */
+  factor: number;
 }
 
 export interface ProxyComparison {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 import { loadRunContext } from "../run/run-context.ts";
-import { findRegressions, loadBaseline } from "./baseline.ts";
+import { findLatencyRegressions, findRegressions, loadBaseline } from "./baseline.ts";
 import { toCheckResults, type FinishedCheck } from "./check-results.ts";
 import { compareProxies } from "./proxy-comparison.ts";
 import type { Screenshots } from "./html.ts";
@@ -50,7 +50,11 @@ export default class ComplianceReporter implements Reporter {
       target: run.target,
       summary: summarize(checks),
       checks,
-      ...(baseline ? { baseline: { runId: baseline.runId, startedAt: baseline.startedAt }, regressions: findRegressions(baseline, checks) } : {}),
+      ...(baseline ? {
+        baseline: { runId: baseline.runId, startedAt: baseline.startedAt },
+        regressions: findRegressions(baseline, checks),
+        latencyRegressions: findLatencyRegressions(baseline, run.latency ?? [], run.latencyFactor),
+      } : {}),
       ...(comparison.length ? { proxyComparison: comparison } : {}),
       ...(run.latency ? { latency: run.latency } : {}),
     };

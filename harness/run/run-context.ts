@@ -29,6 +29,8 @@ export interface RunContext {
   proxyUnderTest?: { url?: string; command?: string };
   /** A saved report.json to compare with (--baseline): regressions lead the report and fail the run. */
   baselinePath?: string;
+  /** How much slower than the baseline a path's p50 or p95 may get before it is a regression (--latency-factor). */
+  latencyFactor: number;
   /** Per-path latency measured by the CLI before the suites ran. */
   latency?: PathLatency[];
   /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */

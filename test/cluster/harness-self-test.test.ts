@@ -226,6 +226,15 @@ describe("the harness against an existing cluster and against faulty proxies", (
   }
 
 
+  test("a proxy that passes every check but is many times slower than the baseline's is a latency regression", async () => {
+    assert.ok(baseline, "the clean proxy-under-test run made a baseline");
+    const { code, report, stderr } = await runAgainstCluster("slow proxy", [...proxy("slow-responses"), "--grep", "^KP-0[14] ", "--baseline", baseline!]);
+    assert.deepEqual(report.checks.filter((c) => c.result === "fail").map((c) => c.id), [], stderr);
+    assert.deepEqual(report.latencyRegressions?.filter((l) => l.path === "proxy under test").map((l) => l.metric), ["p50", "p95"], stderr);
+    assert.equal(code, 1, "a latency regression fails the run");
+    assert.match(stderr, /regression: proxy under test p50 [\d.]+ ms, now [\d.]+ ms \(more than ×2\)/);
+  });
+
   /** Every contract-fault run, started in batches by the first test that asks for one. */
   let contractRuns: Map<string, Promise<Awaited<ReturnType<typeof runAgainstCluster>>>> | undefined;
   function contractRun(fault: string): Promise<Awaited<ReturnType<typeof runAgainstCluster>>> {

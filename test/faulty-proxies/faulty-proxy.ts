@@ -41,6 +41,8 @@ interface Fault {
   insecureUpstream?: boolean;
   /** The front listens on every interface rather than loopback. */
   listenAll?: boolean;
+  /** Every request waits this long before it goes on. */
+  delayMs?: number;
 }
 
 const FAULTS: Record<string, Fault> = {
@@ -90,6 +92,8 @@ const FAULTS: Record<string, Fault> = {
   "gunzip-keep-header": { gunzipKeepHeader: true },
   // PX-10: listening on every interface.
   "listen-all": { listenAll: true },
+  // Correct, but slow: 50 ms added to every request (a latency regression against a baseline).
+  "slow-responses": { delayMs: 50 },
 };
 
 const [faultName, port, kubeconfig] = process.argv.slice(2);
@@ -125,7 +129,8 @@ function upstreamKubeconfig(path: string): string {
   return insecure;
 }
 
-const server = createServer((req, res) => {
+const server = createServer(async (req, res) => {
+  if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
   fault.request?.(req);
   if (fault.rawPathFilter?.test(req.url!)) return void res.writeHead(403, { "content-type": "text/plain" }).end("Forbidden");
   const headers = { ...req.headers, ...(fault.html ? { "accept-encoding": "identity" } : {}) };

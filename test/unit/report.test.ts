@@ -107,3 +107,19 @@ test("the side-by-side view lists checks that asked the proxy under test", async
     { id: "KC-02", kubectlProxy: "200", proxyUnderTest: "404", differs: true },
   ]);
 });
+
+test("latency regressions: beyond the factor and the noise floor, per path and metric", async () => {
+  const { findLatencyRegressions } = await import("../../harness/report/baseline.ts");
+  const before = { ...sampleReport(), latency: [
+    { path: "direct", requests: 30, p50Ms: 2, p95Ms: 4 },
+    { path: "proxy under test", requests: 30, p50Ms: 3, p95Ms: 6 },
+    { path: "kubectl proxy", requests: 30, p50Ms: 20, p95Ms: 40 },
+  ] };
+  const now = [
+    { path: "direct", requests: 30, p50Ms: 5, p95Ms: 7 }, // ×2.5 but within the 5 ms noise floor
+    { path: "proxy under test", requests: 30, p50Ms: 53, p95Ms: 11 }, // p50 ×17; p95 ×1.8
+    { path: "kubectl proxy", unmeasured: "refused" },
+  ];
+  assert.deepEqual(findLatencyRegressions(before, now, 2), [{ path: "proxy under test", metric: "p50", beforeMs: 3, nowMs: 53, factor: 2 }]);
+  assert.deepEqual(findLatencyRegressions(before, now, 20), []);
+});
