@@ -4,7 +4,7 @@ import { CLIENT_SNIPPETS_DIR } from "../harness/paths.ts";
 import { check, expect, test } from "./support/check.ts";
 import { missingRuntime } from "./support/missing-runtime.ts";
 import { preparedClient } from "./support/prepared-client.ts";
-import { startProxy } from "./support/kubectl-proxy.ts";
+import { startCheckedProxies, stopAll } from "./support/checked-proxies.ts";
 import { Kubectl } from "./support/kubectl.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 
@@ -64,11 +64,14 @@ check("CL-HASKELL", async () => {
 
 check("CL-PROXY", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
-  const proxy = await startProxy(run, evidence, ["--port=0"]);
+  // kubectl proxy, and the proxy under test where the run has one: the clients need neither credentials.
+  const proxies = await startCheckedProxies(run, evidence);
   try {
-    await expectListed(kubectl, preparedClient(run, evidence, "go"), ["-server", proxy.url, "-namespace", ns.name], `list-pods -server ${proxy.url} -namespace ${ns.name}`);
-    await expectListed(kubectl, preparedClient(run, evidence, "python"), [ns.name, "--server", proxy.url], `python list_pods.py ${ns.name} --server ${proxy.url}`);
+    for (const proxy of proxies) {
+      await expectListed(kubectl, preparedClient(run, evidence, "go"), ["-server", proxy.base, "-namespace", ns.name], `list-pods -server ${proxy.base} -namespace ${ns.name}   # ${proxy.name}`);
+      await expectListed(kubectl, preparedClient(run, evidence, "python"), [ns.name, "--server", proxy.base], `python list_pods.py ${ns.name} --server ${proxy.base}   # ${proxy.name}`);
+    }
   } finally {
-    await proxy.stop();
+    await stopAll(proxies);
   }
 });

@@ -198,11 +198,14 @@ check("PX-06", async ({ evidence }) => {
       body: Readable.from([`{"metadata":{"name":"px06-chunked-${i}"},`, `"data":{"k":"chunked"}}`]) });
     expect(chunked.status, `${p}: a chunked request body`).toBe(201);
   }
-  // A large answer (the list holds the 900 KiB objects): byte for byte what the direct path gives.
-  const reference = await ask(evidence, direct, configmaps);
+  // A large answer (the list holds the 900 KiB objects), read at one exact resourceVersion on every
+  // path so that it is the same list: byte for byte what the direct path gives.
+  const { metadata } = await api.listNamespacedConfigMap({ namespace: ns.name, limit: 1 });
+  const list = `${configmaps}?resourceVersion=${metadata!.resourceVersion}&resourceVersionMatch=Exact`;
+  const reference = await ask(evidence, direct, list);
   expect(reference.raw.length, "the list answer's size").toBeGreaterThanOrEqual(2 * 1024 * 1024);
   for (const proxy of proxies) {
-    const answer = await ask(evidence, proxy, configmaps);
+    const answer = await ask(evidence, proxy, list);
     expect(answer.status).toBe(200);
     expect(answer.raw.equals(reference.raw), `${proxy.name}: the ${reference.raw.length}-byte answer is byte-identical to the direct path's`).toBe(true);
   }
@@ -252,13 +255,20 @@ check("PX-08", async ({ evidence, verdict }) => {
 check("PX-09", async ({ evidence, verdict }) => {
   for (const page of ["html-gzip", "html-br", "html-gzip-large"]) {
     const target = `/api/v1/namespaces/${ns.name}/services/web:80/proxy/${page}`;
-    const seen = async (path: ApiPath) => {
-      const answer = await ask(evidence, path, target, { headers: { "accept-encoding": "gzip, br" } });
+    /** What a client gets: the page decoded and described, or that nothing usable came (5xx, a reset). */
+    const seen = async (path: ApiPath): Promise<{ delivered: false } | ({ delivered: true } & ReturnType<typeof decoded>)> => {
+      const answer = await ask(evidence, path, target, { headers: { "accept-encoding": "gzip, br" } }).catch(() => undefined);
+      if (!answer || answer.status >= 500) return { delivered: false };
       expect(answer.status, `${path.name}: ${page}`).toBe(200);
-      return decoded(answer, `${path.name}: ${page}`);
+      return { delivered: true, ...decoded(answer, `${path.name}: ${page}`) };
     };
     const reference = await seen(direct);
-    if (page !== "html-br") expect(reference.rewritten, `the API server rewrites ${page}`).toBe(true);
+    if (page === "html-br" && !reference.delivered) {
+      // Upstream, not the proxies: the API server's HTML rewriting cannot read br and resets the stream.
+      verdict.docDrift("the API server's service proxy does not deliver br-encoded HTML (the direct path's stream is reset); every proxy is held to delivering nothing usable either");
+    } else {
+      expect(reference.delivered && reference.rewritten, `the API server delivers ${page} rewritten`).toBe(true);
+    }
     const answers = new Map<string, Awaited<ReturnType<typeof seen>>>();
     for (const proxy of proxies) answers.set(proxy.name, await seen(proxy));
     compareWithReference(verdict, page, reference, answers);

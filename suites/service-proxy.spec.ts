@@ -182,9 +182,12 @@ check("SP-16", async ({ kubectl, evidence }) => {
   expect(line, listing.stdout).toBeDefined();
   const url = new URL(line!.replace("kac-listed is running at ", "").trim());
   expect(url.pathname).toBe(`/api/v1/namespaces/${ns.name}/services/kac-listed/proxy`);
-  const answer = await ask(evidence, paths[0]!, `${url.pathname}/`);
-  expect(answer.status).toBe(200);
-  expect(JSON.parse(answer.body).fixture).toBe("kac-fixture");
+  // The listed URL answers on every path: kubectl proxy, the direct path, and the proxy under test.
+  for (const path of paths) {
+    const answer = await ask(evidence, path, `${url.pathname}/`);
+    expect(answer.status, path.name).toBe(200);
+    expect(JSON.parse(answer.body).fixture).toBe("kac-fixture");
+  }
 });
 
 check("SP-17", async ({ evidence }) => {
@@ -198,10 +201,14 @@ check("SP-18", async ({ evidence }) => {
   const node = nodes.items[0]!.metadata!.name!;
   // The kubeconfig's user (through kubectl proxy) may proxy to the kubelet; a ServiceAccount without
   // RBAC may not. Both answers are what RBAC says, so the paths differ on purpose here.
+  // A proxy under test acts with the same kubeconfig as kubectl proxy, so RBAC allows it the same.
+  const withKubeconfigRights = paths.filter((p) => p.name !== "direct");
   for (const id of [node, `${node}:10250`]) {
-    const allowed = await ask(evidence, paths[0]!, `/api/v1/nodes/${id}/proxy/healthz`);
-    expect(allowed.status, allowed.body).toBe(200);
-    expect(allowed.body.trim()).toBe("ok");
+    for (const path of withKubeconfigRights) {
+      const allowed = await ask(evidence, path, `/api/v1/nodes/${id}/proxy/healthz`);
+      expect(allowed.status, `${path.name}: ${allowed.body}`).toBe(200);
+      expect(allowed.body.trim()).toBe("ok");
+    }
     const denied = await ask(evidence, powerless, `/api/v1/nodes/${id}/proxy/healthz`);
     expect(denied.status).toBe(403);
   }

@@ -40,7 +40,8 @@ export async function measureLatency(path: TimedPath, rounds: number): Promise<L
   for (let round = 0; round < rounds; round++) {
     for (const rel of path.requests) {
       const began = performance.now();
-      const answer = await request(`${path.base}${rel}`, { dispatcher: path.dispatcher, headers: path.headers });
+      // Bounded: a proxy that hangs is reported as unmeasured, not waited for.
+      const answer = await request(`${path.base}${rel}`, { dispatcher: path.dispatcher, headers: path.headers, headersTimeout: 10_000, bodyTimeout: 10_000 });
       await answer.body.dump();
       if (answer.statusCode >= 400) throw new Error(`${rel} answered ${answer.statusCode}`);
       samples.push(performance.now() - began);

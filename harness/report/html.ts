@@ -39,7 +39,7 @@ function regressions(report: Report): string {
 
 function comparison(report: Report): string {
   if (!report.proxyComparison) return "";
-  const rows = report.proxyComparison.map((r) => `<tr class="${r.differs ? "fail" : "pass"}"><td>${h(r.id)}</td><td>${h(r.kubectlProxy)}</td><td>${h(r.proxyUnderTest)}</td><td>${r.differs ? "differs" : "same"}</td></tr>`);
+  const rows = report.proxyComparison.map((r) => `<tr class="${r.differs ? "fail" : "pass"}"><td>${h(r.id)}</td><td>${h(r.kubectlProxy)}</td><td>${h(r.proxyUnderTest)}</td><td>${r.differs ? `differs: ${h(r.difference ?? "")}` : "same"}</td></tr>`);
   return `<h2>kubectl proxy and the proxy under test</h2><table><tr><th>ID</th><th>kubectl proxy</th><th>proxy under test</th><th>difference</th></tr>${rows.join("")}</table>`;
 }
 

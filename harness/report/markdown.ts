@@ -31,7 +31,7 @@ export function renderMarkdown(report: Report): string {
   }
   if (report.proxyComparison) {
     out.push("", "## kubectl proxy and the proxy under test", "", "| ID | kubectl proxy | proxy under test | difference |", "|---|---|---|---|");
-    for (const row of report.proxyComparison) out.push(`| ${row.id} | ${row.kubectlProxy || "–"} | ${row.proxyUnderTest} | ${row.differs ? "**differs**" : "same"} |`);
+    for (const row of report.proxyComparison) out.push(`| ${row.id} | ${row.kubectlProxy || "–"} | ${row.proxyUnderTest} | ${row.differs ? `**differs**: ${cell(row.difference ?? "")}` : "same"} |`);
   }
   const sections = [...new Set(CATALOG.map((e) => e.section))];
   for (const section of sections) {

@@ -95,6 +95,8 @@ export interface ProxyComparison {
   kubectlProxy: string;
   proxyUnderTest: string;
   differs: boolean;
+  /** What differed, where something did: the failed expectation (request, both values) or the statuses. */
+  difference?: string;
 }
 
 export function summarize(checks: CheckResult[]): Record<Outcome, number> {

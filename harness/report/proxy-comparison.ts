@@ -5,7 +5,7 @@ export const PROXY_UNDER_TEST = "proxy under test";
 
 /**
  * The side-by-side view of a proxy-under-test run: for every check that asked both proxies, the
- * statuses each gave, and whether they differ.
+ * statuses each gave, whether they differ, and how.
  */
 export function compareProxies(checks: CheckResult[]): ProxyComparison[] {
   return checks.flatMap((check) => {
@@ -13,6 +13,9 @@ export function compareProxies(checks: CheckResult[]): ProxyComparison[] {
     const kubectlProxy = statuses(KUBECTL_PROXY);
     const proxyUnderTest = statuses(PROXY_UNDER_TEST);
     if (!proxyUnderTest) return [];
-    return [{ id: check.id, kubectlProxy, proxyUnderTest, differs: kubectlProxy !== proxyUnderTest || check.result === "fail" }];
+    const differs = kubectlProxy !== proxyUnderTest || check.result === "fail";
+    // What differed: the failed expectation names the proxy, the request and both values.
+    const difference = check.result === "fail" ? check.reason : differs ? "the statuses differ" : undefined;
+    return [{ id: check.id, kubectlProxy, proxyUnderTest, differs, ...(difference ? { difference } : {}) }];
   });
 }

@@ -9,7 +9,7 @@ import type { Selection } from "./selection.ts";
  */
 export const SUITE_OBJECTS: Record<string, string[]> = {
   kubeconfig: [],
-  "kubectl-proxy": ["Pod kac-pause", "ConfigMap kac-watch-probe"],
+  "kubectl-proxy": ["Pod kac-pause", "ConfigMaps kac-watch-probe-N"],
   token: ["Secret default-token", "ServiceAccount kac-no-rbac"],
   "client-libraries": ["Pod kac-listed-pod"],
   "in-cluster": ["ServiceAccount, Role, RoleBinding kac-probe", "Pods backend, probe, no-token, sidecar", "Service plain"],

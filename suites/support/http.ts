@@ -35,21 +35,30 @@ export async function http(evidence: EvidenceLog, url: string, options: HttpOpti
   const began = Date.now();
   const [, origin, target] = /^(https?:\/\/[^/?#]+)(.*)$/.exec(url) ?? [];
   if (!origin) throw new Error(`not an http(s) URL: ${url}`);
-  const response = await (options.dispatcher ?? getGlobalDispatcher()).request({
-    origin,
-    path: target || "/",
-    method,
-    headers: options.headers,
-    body: options.body,
-    headersTimeout: 30_000,
-    bodyTimeout: 30_000,
-  });
-  const raw = Buffer.from(await response.body.arrayBuffer());
+  const shown = `${method} ${options.shownAs ?? url}${headerNote(options.headers)}`;
+  let response: Dispatcher.ResponseData;
+  let raw: Buffer;
+  try {
+    response = await (options.dispatcher ?? getGlobalDispatcher()).request({
+      origin,
+      path: target || "/",
+      method,
+      headers: options.headers,
+      body: options.body,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+    raw = Buffer.from(await response.body.arrayBuffer());
+  } catch (error) {
+    // A reset, a hang past the timeout, garbage: evidence too, then the check's failure.
+    evidence.add({ request: shown, status: "transport error", excerpt: (error as Error).message, durationMs: Date.now() - began, ...(options.path ? { path: options.path } : {}) });
+    throw error;
+  }
   const body = raw.toString("utf8");
   const answer = { status: response.statusCode, headers: response.headers, body, raw, durationMs: Date.now() - began };
   const encoding = response.headers["content-encoding"];
   const excerpt = encoding && encoding !== "identity" ? `(${encoding}-encoded body, ${raw.length} bytes)` : body;
-  evidence.add({ request: `${method} ${options.shownAs ?? url}${headerNote(options.headers)}`, status: answer.status, excerpt, durationMs: answer.durationMs, ...(options.path ? { path: options.path } : {}) });
+  evidence.add({ request: shown, status: answer.status, excerpt, durationMs: answer.durationMs, ...(options.path ? { path: options.path } : {}) });
   return answer;
 }
 

@@ -62,6 +62,13 @@ const CONTRACT_FAULTS: { fault: string; failing: string[] }[] = [
   { fault: "gunzip-keep-header", failing: ["PX-09"] },
   { fault: "listen-all", failing: ["PX-10"] },
 ];
+/**
+ * Hostile proxies (they answer discovery, then hang, reset, send garbage or never end): the run ends in
+ * bounded time, writes its report, and fails the checks that went through them, each with evidence.
+ */
+const HOSTILE_PROXIES = ["hang", "reset", "garbage", "endless"];
+/** What a run against a hostile proxy may take at most: per-request and per-check timeouts bound it. */
+const HOSTILE_RUN_BOUND_MS = 12 * 60_000;
 /** How many contract-fault runs go at once on a two-core machine without starving PX-05's timing. */
 const CONTRACT_FAULTS_AT_ONCE = 4;
 
@@ -235,20 +242,36 @@ describe("the harness against an existing cluster and against faulty proxies", (
     assert.match(stderr, /regression: proxy under test p50 [\d.]+ ms, now [\d.]+ ms \(more than ×2\)/);
   });
 
-  /** Every contract-fault run, started in batches by the first test that asks for one. */
-  let contractRuns: Map<string, Promise<Awaited<ReturnType<typeof runAgainstCluster>>>> | undefined;
-  function contractRun(fault: string): Promise<Awaited<ReturnType<typeof runAgainstCluster>>> {
+  /** Every contract-fault and hostile-proxy run, started in batches by the first test that asks for one. */
+  let contractRuns: Map<string, Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }>> | undefined;
+  function contractRun(fault: string): Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }> {
     if (!contractRuns) {
       contractRuns = new Map();
+      const all = [...CONTRACT_FAULTS.map((f) => f.fault), ...HOSTILE_PROXIES];
       let batch: Promise<unknown> = Promise.resolve();
-      for (let i = 0; i < CONTRACT_FAULTS.length; i += CONTRACT_FAULTS_AT_ONCE) {
-        const group = CONTRACT_FAULTS.slice(i, i + CONTRACT_FAULTS_AT_ONCE);
-        const started = batch.then(() => group.map(({ fault: f }) => runAgainstCluster(`contract ${f}`, [...proxy(f), ...suites("proxy-contract")])));
-        group.forEach(({ fault: f }, j) => contractRuns!.set(f, started.then((runs) => runs[j]!)));
+      for (let i = 0; i < all.length; i += CONTRACT_FAULTS_AT_ONCE) {
+        const group = all.slice(i, i + CONTRACT_FAULTS_AT_ONCE);
+        const started = batch.then(() => group.map(async (f) => {
+          const began = Date.now();
+          const run = await runAgainstCluster(`contract ${f}`, [...proxy(f), ...suites("proxy-contract")]);
+          return { ...run, ms: Date.now() - began };
+        }));
+        group.forEach((f, j) => contractRuns!.set(f, started.then((runs) => runs[j]!)));
         batch = started.then((runs) => Promise.allSettled(runs));
       }
     }
     return contractRuns.get(fault)!;
+  }
+
+  for (const fault of HOSTILE_PROXIES) {
+    test(`a hostile proxy (${fault}): the run ends in bounded time, its checks fail with evidence, the report is written`, async () => {
+      const { code, report, ms, stderr } = await contractRun(fault);
+      assert.equal(code, 1, stderr);
+      assert.ok(ms < HOSTILE_RUN_BOUND_MS, `the run took ${Math.round(ms / 1000)} s`);
+      const failed = report.checks.filter((c) => c.result === "fail");
+      for (const id of ["PX-01", "PX-06", "PX-07", "PX-08"]) assert.ok(failed.some((c) => c.id === id), `${id} fails through a proxy that ${fault}s`);
+      for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
+    });
   }
 
   for (const { fault, failing } of CONTRACT_FAULTS) {

@@ -12,7 +12,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { parse, stringify } from "yaml";
 
@@ -21,6 +21,8 @@ interface Fault {
   request?: (req: IncomingMessage) => void;
   /** A filter of the front's own, matched on the request target as it arrived (percent-encoded). */
   rawPathFilter?: RegExp;
+  /** The Host values the front accepts (403 for others), where it filters hosts itself. */
+  hostFilter?: RegExp;
   /** Rewrites an HTML answer's text. */
   html?: (body: string) => string;
   /** Headers added to every answer. */
@@ -43,6 +45,11 @@ interface Fault {
   listenAll?: boolean;
   /** Every request waits this long before it goes on. */
   delayMs?: number;
+  /**
+   * A hostile proxy: after answering discovery (GET /api/, so that it starts), every other request and
+   * upgrade hangs, has its connection reset, gets bytes that are not HTTP, or an answer that never ends.
+   */
+  hostile?: "hang" | "reset" | "garbage" | "endless";
 }
 
 const FAULTS: Record<string, Fault> = {
@@ -65,10 +72,13 @@ const FAULTS: Record<string, Fault> = {
   "no-html-rewrite": { html: (body) => body.replace(/((?:href|src|action)=")\/api\/v1\/namespaces\/[^"]*?\/proxy\//g, "$1/") },
 
   // The proxy contract (PX-01 … PX-10):
-  // PX-01: the exec/attach filter matched on the raw, percent-encoded path (kubectl#1332).
+  // PX-01: the exec/attach filter matched on the raw, percent-encoded path (kubectl#1332). kubectl
+  // proxy's own filter is off behind it (--disable-filter also drops the Host check, which the front
+  // then keeps itself, anchored, so that only the path filter is wrong).
   "filter-raw-path": {
     kubectlArgs: ["--disable-filter=true"],
     rawPathFilter: /\/pods\/[^/]+\/(exec|attach)(\?|$)/,
+    hostFilter: /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/,
   },
   // PX-02: an allow-list of unanchored patterns: "localhost" also admits localhost.evil.example.
   "unanchored-host-filter": { kubectlArgs: ["--accept-hosts=localhost,127.0.0.1"] },
@@ -94,6 +104,11 @@ const FAULTS: Record<string, Fault> = {
   "listen-all": { listenAll: true },
   // Correct, but slow: 50 ms added to every request (a latency regression against a baseline).
   "slow-responses": { delayMs: 50 },
+  // Hostile proxies: the run must end in bounded time with failures and evidence, and write its report.
+  hang: { hostile: "hang" },
+  reset: { hostile: "reset" },
+  garbage: { hostile: "garbage" },
+  endless: { hostile: "endless" },
 };
 
 const [faultName, port, kubeconfig] = process.argv.slice(2);
@@ -131,8 +146,9 @@ function upstreamKubeconfig(path: string): string {
 
 const server = createServer(async (req, res) => {
   if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  if (fault.hostile && req.url !== "/api/") return behaveHostile(req.socket, () => res.writeHead(200, { "content-type": "application/json" }).write("{"));
   fault.request?.(req);
-  if (fault.rawPathFilter?.test(req.url!)) return void res.writeHead(403, { "content-type": "text/plain" }).end("Forbidden");
+  if (refused(req)) return void res.writeHead(403, { "content-type": "text/plain" }).end("Forbidden");
   const headers = { ...req.headers, ...(fault.html ? { "accept-encoding": "identity" } : {}) };
   // A truncated body is sent chunked: its old length would leave the upstream waiting for the rest.
   if (fault.truncateBodyAt !== undefined) delete headers["content-length"];
@@ -151,7 +167,9 @@ const server = createServer(async (req, res) => {
       let body = Buffer.concat(chunks);
       if (html) body = Buffer.from(fault.html!(body.toString("utf8")));
       if (gzipped) body = gunzipSync(body);
-      res.writeHead(answer.statusCode!, { ...answer.headers, ...added, "content-length": body.length });
+      // Sent whole, with its length: the upstream's chunked framing no longer applies.
+      const { "transfer-encoding": _chunked, ...kept } = answer.headers;
+      res.writeHead(answer.statusCode!, { ...kept, ...added, "content-length": body.length });
       res.end(body);
     });
   });
@@ -170,12 +188,13 @@ const server = createServer(async (req, res) => {
 
 // Upgrades (exec, port-forward, WebSocket) go through at the byte level, with the same request fault applied.
 server.on("upgrade", (req, socket, head) => {
+  if (fault.hostile) return behaveHostile(socket as Socket, () => socket.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{"));
   if (fault.refuseUpgrades?.test(req.url!)) {
     socket.end("HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
     return;
   }
   fault.request?.(req);
-  if (fault.rawPathFilter?.test(req.url!)) return void socket.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\ncontent-length: 9\r\n\r\nForbidden");
+  if (refused(req)) return void socket.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\ncontent-length: 9\r\n\r\nForbidden");
   const backend = connect(upstream, "127.0.0.1", () => {
     const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`), "", ""];
     backend.write(lines.join("\r\n"));
@@ -184,6 +203,26 @@ server.on("upgrade", (req, socket, head) => {
   });
   backend.on("error", () => socket.destroy());
 });
+
+/** A hostile proxy's one way of answering (see Fault.hostile); `begin` starts an answer that never ends. */
+function behaveHostile(socket: Socket, begin: () => void): void {
+  switch (fault!.hostile) {
+    case "hang": return;
+    case "reset": return void socket.resetAndDestroy();
+    case "garbage": return void socket.end("\x00\x17 this is not HTTP \xff\r\n\r\n");
+    case "endless": {
+      begin();
+      const trickle = setInterval(() => socket.writable ? socket.write(" ") : clearInterval(trickle), 1000);
+      socket.on("close", () => clearInterval(trickle));
+      return;
+    }
+  }
+}
+
+/** What the front's own filters refuse. */
+function refused(req: IncomingMessage): boolean {
+  return Boolean(fault!.rawPathFilter?.test(req.url!) || (fault!.hostFilter && !fault!.hostFilter.test(req.headers.host ?? "")));
+}
 
 /** Ends an answer that has been silent for `ms`, as an idle timeout does. */
 function cutWhenIdle(answer: IncomingMessage, res: ServerResponse, ms: number): void {

@@ -8,7 +8,10 @@
 # modules (k8s.io/api, client-go, kubectl, ...) at ./staging paths its module download lacks, so
 # `go install k8s.io/kubernetes/cmd/kubectl@v1.35.4` is refused. A wrapper module in a temp dir
 # requires k8s.io/kubernetes v1.35.4 and replaces each staging module listed in its go.mod with the
-# copy published as v0.35.4; version info is stamped in as hack/lib/version.sh does.
+# copy published as v0.35.4; version info is stamped in as hack/lib/version.sh does. Built with the Go
+# release upstream used (the module's .go-version, fetched as a toolchain module from the Go module
+# proxy): Go's own net/http differs between releases (Go 1.26 ServeMux path-cleaning redirects are
+# 307 where Go 1.25 sends 301), and a version regression test must not measure that.
 # Cached at $KAC_CACHE_DIR/real-proxies/kubectl-v1.35.4 (default ~/.cache/kube-access-conformance).
 set -euo pipefail
 PATH="$PATH:/usr/local/go/bin"
@@ -21,7 +24,9 @@ if [[ ! -x $out ]]; then
   src=$(mktemp -d)
   tmp=$(mktemp "$out.XXXXXX")
   trap 'rm -rf "$src" "$tmp"' EXIT
-  gomod=$(go mod download -json "k8s.io/kubernetes@$version" | jq -r .GoMod)
+  json=$(go mod download -json "k8s.io/kubernetes@$version")
+  gomod=$(jq -r .GoMod <<<"$json")
+  export GOTOOLCHAIN="go$(cat "$(jq -r .Dir <<<"$json")/.go-version")"
   # Same language version and GODEBUG defaults as upstream, and each ./staging replace re-pointed.
   mapfile -t edits < <(go mod edit -json "$gomod" | jq -r --arg v "v0.${version#v1.}" '"-go=\(.Go)",
     (.GoDebug[]? | "-godebug=\(.Key)=\(.Value)"),

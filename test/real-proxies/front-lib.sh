@@ -16,6 +16,7 @@ trap 'exit 130' INT
 # start_kubectl_proxy KUBECONFIG: `kubectl proxy` on a free port (--port=0) in the background;
 # sets $upstream to the host:port from its "Starting to serve on 127.0.0.1:NNNN" line.
 start_kubectl_proxy() {
+  : >"$dir/kubectl-proxy.out" # before the background job opens it, so the loop can read it at once
   "${KAC_KUBECTL:-kubectl}" proxy --port=0 --kubeconfig="$1" >"$dir/kubectl-proxy.out" &
   pids+=($!)
   local _

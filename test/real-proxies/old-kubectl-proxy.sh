@@ -8,4 +8,5 @@ set -euo pipefail
 port=${1:?usage: old-kubectl-proxy.sh PORT KUBECONFIG}
 kubeconfig=${2:?usage: old-kubectl-proxy.sh PORT KUBECONFIG}
 kubectl=$(bash "$(dirname "$0")/build-old-kubectl.sh")
-exec "$kubectl" proxy --port="$port" --kubeconfig="$kubeconfig"
+# argv[0] "kubectl" so its User-Agent is kubectl/v1.35.4 as from an installed kubectl, not kubectl-v1.35.4/...
+exec -a kubectl "$kubectl" proxy --port="$port" --kubeconfig="$kubeconfig"

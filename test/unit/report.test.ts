@@ -104,7 +104,7 @@ test("the side-by-side view lists checks that asked the proxy under test", async
   }));
   assert.deepEqual(compareProxies(checks), [
     { id: "KC-01", kubectlProxy: "200", proxyUnderTest: "200", differs: false },
-    { id: "KC-02", kubectlProxy: "200", proxyUnderTest: "404", differs: true },
+    { id: "KC-02", kubectlProxy: "200", proxyUnderTest: "404", differs: true, difference: "expected 200, got 403" },
   ]);
 });
 
