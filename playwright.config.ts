@@ -1,4 +1,9 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
+
+/** ".ts" in a checkout, ".js" in the installed package (dist/). */
+const EXTENSION = import.meta.url.endsWith(".js") ? ".js" : ".ts";
 
 /**
  * The suites run against the target the CLI selected (KAC_RUN_FILE); run them through
@@ -6,14 +11,17 @@ import { defineConfig } from "@playwright/test";
  */
 export default defineConfig({
   testDir: "suites",
-  testMatch: "*.spec.ts",
+  testMatch: `*.spec${EXTENSION}`,
+  // Playwright's own scratch files go to the run's private work directory, never next to the suites
+  // (which, installed, are inside node_modules).
+  outputDir: join(process.env.KAC_WORK_DIR || tmpdir(), "playwright"),
   // Each suite works in a namespace of its own, so suites may run side by side; checks within a suite
   // share that namespace's fixtures and run in order.
   fullyParallel: false,
   workers: 2,
   retries: 0,
   timeout: 120_000,
-  reporter: [["list"], ["./harness/report/playwright-reporter.ts"]],
+  reporter: [["list"], [`./harness/report/playwright-reporter${EXTENSION}`]],
   use: {
     // Debian's Chromium: no browser download is possible on machines without internet.
     launchOptions: { executablePath: process.env.KAC_CHROMIUM || "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] },

@@ -1,39 +1,26 @@
 #!/usr/bin/env node
 import { RUN_LABEL } from "../run/labels.ts";
-import type { ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { countLabelled, removeLabelled } from "../cleanup/docker-debris.ts";
-import { removeRunNamespaces } from "../cleanup/cluster-debris.ts";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { removeWorkDirs } from "../cleanup/work-dirs.ts";
+import { CLIENT_NAMES } from "../clients/client-build.ts";
+import { prepareClients } from "../clients/prepare-clients.ts";
 import { UsageError } from "../errors/usage-error.ts";
+import { ClusterStartError } from "../kind/cluster.ts";
+import { loadClusterConfig } from "../kind/cluster-config.ts";
 import { connectDockerHost } from "../kind/docker-host.ts";
+import { UPSTREAM_NODE_IMAGE } from "../kind/node-image.ts";
 import { Progress } from "../log/progress.ts";
 import { redact } from "../log/redact.ts";
-import { ClusterStartError } from "../kind/cluster.ts";
-import { measureAccessPaths } from "../latency/access-paths.ts";
-import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
 import { loadBaseline } from "../report/baseline.ts";
-import { closingLine, type Report } from "../report/model.ts";
-import type { RunContext } from "../run/run-context.ts";
 import { describeRun } from "../run/dry-run.ts";
-import { checkSuiteNames, runSuites } from "../run/suite-runner.ts";
+import { runChecks } from "../run/run-checks.ts";
+import type { RunOptions } from "../run/run-options.ts";
 import { selectChecks } from "../run/selection.ts";
-import { CLIENT_NAMES, clientsFor } from "../clients/client-build.ts";
-import { prepareClients } from "../clients/prepare-clients.ts";
-import { pointLatest } from "../report/latest-link.ts";
-import { loadClusterConfig } from "../kind/cluster-config.ts";
-import { UPSTREAM_NODE_IMAGE } from "../kind/node-image.ts";
-import { connectExistingCluster } from "../target/existing-cluster.ts";
-import { startKindTarget } from "../target/kind-target.ts";
-import type { Target } from "../target/target.ts";
-import { parseCommand, USAGE, type RunOptions } from "./options.ts";
+import { checkSuiteNames } from "../run/suite-runner.ts";
+import { parseCommand, USAGE } from "./options.ts";
 
 const progress = new Progress();
-/** Rounds of the latency request mix per run: 30 requests a path, a few seconds in all. */
-const LATENCY_ROUNDS = 10;
 const guard = new ExitGuard((line) => progress.info(line));
 
 async function main(argv: string[]): Promise<number> {
@@ -47,144 +34,20 @@ async function main(argv: string[]): Promise<number> {
     case "prepare":
       return prepare();
     case "run":
-      return run(command.options);
+      if (command.options.dryRun) return dryRun(command.options);
+      guard.install();
+      return (await runChecks(command.options, { progress, guard })).code;
   }
 }
 
-async function run(options: RunOptions): Promise<number> {
+/** `run --dry-run`: the checks, the kind cluster and each suite's objects a run would create; creates nothing. */
+function dryRun(options: RunOptions): number {
   checkSuiteNames(options.suites);
   const selection = selectChecks(options.suites, options.grep);
   if (options.baseline) loadBaseline(options.baseline);
-  if (options.dryRun) {
-    const kind = options.kubeconfig ? undefined : { config: loadClusterConfig(options.kindConfig), image: options.nodeImage ?? `${UPSTREAM_NODE_IMAGE} (or its offline build)` };
-    for (const line of describeRun(selection, kind)) process.stdout.write(`${line}\n`);
-    return 0;
-  }
-  const startedAt = new Date();
-  const runId = `${startedAt.toISOString().replace(/[:.]/g, "-").slice(0, 19)}-${process.pid}`;
-  const reportRoot = resolve(options.reportDir);
-  const runDir = join(reportRoot, runId);
-  await ensureWritable(reportRoot);
-  guard.install();
-  // Credentials (kubeconfigs) live in a private work directory, never next to the reports.
-  const workDir = await mkdtemp(join(tmpdir(), "kac-run-"));
-  if (!options.keep) guard.add("work directory", () => rm(workDir, { recursive: true, force: true }));
-  // The client snippets build while the cluster starts; on any way out the builds stop and leave nothing.
-  const stopBuilds = new AbortController();
-  const clientsReady = prepareClients(clientsFor(selection.checkIds), progress, stopBuilds.signal);
-  guard.add("client builds", async () => {
-    stopBuilds.abort();
-    await clientsReady;
-  });
-  try {
-    const { target, kubectl, clusterStartMs, keepNote } = await selectTarget(options, workDir);
-    // Registered before the suites start and run on every way out, after the suites' runner is gone.
-    // A kind cluster that is about to be removed needs no such care.
-    if (target.kind === "existing" || options.keep) {
-      guard.add("namespaces of the run", async () => {
-        const removed = await removeRunNamespaces(target.kubeconfigPath, runId);
-        if (removed) progress.info(`removed ${removed} namespaces the suites had left`);
-      });
-    }
-    progress.info(`target: ${target.kind} cluster ${target.server} (context ${target.contextName}, Kubernetes ${target.serverVersion})`);
-    const runContext: RunContext = {
-      runId,
-      startedAt: startedAt.toISOString(),
-      reportDir: runDir,
-      kubeconfigPath: resolve(target.kubeconfigPath),
-      contextName: target.contextName,
-      kubectl,
-      fixtureImage: options.fixtureImage,
-      probeImage: options.probeImage,
-      nodePortMappings: target.publishedPorts,
-      selectedChecks: selection.checkIds,
-      clients: await clientsReady,
-      ...(options.baseline ? { baselinePath: resolve(options.baseline) } : {}),
-      latencyFactor: options.latencyFactor,
-      ...(options.proxyUrl || options.proxyCommand ? { proxyUnderTest: { url: options.proxyUrl, command: options.proxyCommand } } : {}),
-      target: {
-        kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
-        ...(target.nodeImage ? { nodeImage: target.nodeImage } : {}),
-        ...(clusterStartMs ? { clusterStartMs } : {}),
-      },
-    };
-    if (runContext.proxyUnderTest) await preflightProxy(runContext);
-    runContext.latency = await progress.phase("latency per access path", () => measureAccessPaths(runContext, LATENCY_ROUNDS));
-    const runFile = join(runDir, "run.json");
-    await mkdir(runDir, { recursive: true });
-    await writeFile(runFile, JSON.stringify(runContext, null, 2));
-    await runSuites(runFile, selection.suites, (child) => guard.add("suites", () => stopChild(child)));
-    guard.remove("suites");
-    const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
-    await pointLatest(reportRoot, runId).then(
-      (movedAside) => movedAside && progress.info(`${join(reportRoot, "latest")} was a directory: moved aside to ${movedAside}`),
-      (error: unknown) => process.stderr.write(`warning: ${(error as UsageError).message}; ${(error as UsageError).hint}\n`),
-    );
-    progress.info(`report: ${join(runDir, "report.html")}`);
-    if (keepNote) process.stderr.write(`${keepNote}\n`);
-    for (const regression of report.regressions ?? []) progress.info(`regression: ${regression.id} was ${regression.before}, now ${regression.now}`);
-    for (const slower of report.latencyRegressions ?? []) progress.info(`regression: ${slower.path} ${slower.metric} ${slower.beforeMs} ms, now ${slower.nowMs} ms (more than ×${slower.factor})`);
-    process.stdout.write(`${closingLine(report.summary)}\n`);
-    const regressed = (report.regressions?.length ?? 0) + (report.latencyRegressions?.length ?? 0);
-    return report.summary.fail > 0 || regressed > 0 ? 1 : 0;
-  } finally {
-    await guard.release();
-  }
-}
-
-interface SelectedTarget {
-  target: Target;
-  kubectl: string;
-  clusterStartMs?: number;
-  /** How to reach and remove a cluster kept with --keep. */
-  keepNote?: string;
-}
-
-async function selectTarget(options: RunOptions, workDir: string): Promise<SelectedTarget> {
-  if (!options.kubeconfig) return startKind(options, workDir);
-  const target = await connectExistingCluster(options.kubeconfig, options.context, options.allowContext, workDir);
-  // KAC_KUBECTL: a kubectl within one minor version of the cluster, where the one on PATH is not.
-  return { target, kubectl: process.env.KAC_KUBECTL || "kubectl" };
-}
-
-async function startKind(options: RunOptions, workDir: string): Promise<SelectedTarget> {
-  // A kept cluster is to outlive this process, which is what the reaper undoes once it is gone.
-  if (options.keep) process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
-  const { target, cluster, kubectl } = await startKindTarget({
-    kindConfigPath: options.kindConfig,
-    nodeImage: options.nodeImage,
-    images: [options.fixtureImage, options.probeImage],
-    workDir,
-    progress,
-    onCluster: (c) => guard.add("kind cluster", () => c.teardown()),
-  });
-  let keepNote: string | undefined;
-  if (options.keep) {
-    guard.remove("kind cluster");
-    keepNote = `The cluster stays up (--keep).\n  reach it: kubectl --kubeconfig ${cluster.kubeconfigPath} get nodes\n  remove it: npm run kac -- down --run ${cluster.runId}`;
-  }
-  return { target, kubectl, clusterStartMs: cluster.startDurationMs, keepNote };
-}
-
-/**
- * Starts the proxy under test once before any suite, so that a proxy that does not start is one clear
- * line (exit 2) rather than a failure of every check that uses it.
- */
-async function preflightProxy(run: RunContext): Promise<void> {
-  try {
-    const proxy = await ProxyUnderTest.start(run);
-    await proxy?.stop();
-  } catch (error) {
-    throw new UsageError(`the proxy under test did not start: ${(error as Error).message.split("\n")[0]}`, "check --proxy-command (or that --proxy-url answers GET /api/)");
-  }
-}
-
-/** Stops the suites' runner and waits for it, so that nothing creates objects while cleanup runs. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
+  const kind = options.kubeconfig ? undefined : { config: loadClusterConfig(options.kindConfig), image: options.nodeImage ?? `${UPSTREAM_NODE_IMAGE} (or its offline build)` };
+  for (const line of describeRun(selection, kind)) process.stdout.write(`${line}\n`);
+  return 0;
 }
 
 /**
@@ -204,17 +67,6 @@ async function down(runId: string | undefined): Promise<number> {
   await removeLabelled(client, RUN_LABEL, runId);
   progress.info(`removed ${before.containers} containers, ${before.networks} networks and ${workDirs} work directories${runId ? ` of run ${runId}` : ""}`);
   return 0;
-}
-
-async function ensureWritable(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    const probe = join(dir, `.write-probe-${process.pid}`);
-    await writeFile(probe, "");
-    await rm(probe);
-  } catch {
-    throw new UsageError(`report directory ${dir} is not writable`, "pass a writable directory with --report-dir");
-  }
 }
 
 main(process.argv.slice(2)).then(

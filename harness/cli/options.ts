@@ -1,37 +1,14 @@
 import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
 import { UsageError } from "../errors/usage-error.ts";
-
-export interface RunOptions {
-  kindConfig: string;
-  nodeImage?: string;
-  fixtureImage: string;
-  probeImage: string;
-  kubeconfig?: string;
-  context?: string;
-  /** The context the user consents to checking (existing clusters only). */
-  allowContext?: string;
-  reportDir: string;
-  keep: boolean;
-  dryRun: boolean;
-  /** Suite names (file names under suites/ without .spec.ts); empty means all. */
-  suites: string[];
-  grep?: string;
-  proxyUrl?: string;
-  proxyCommand?: string;
-  baseline?: string;
-  latencyFactor: number;
-}
+import { DEFAULT_KIND_CONFIG, IMAGES_BUILD_COMMAND } from "../paths.ts";
+import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE, type RunOptions } from "../run/run-options.ts";
 
 export type Command =
   | { name: "run"; options: RunOptions }
   | { name: "down"; runId?: string }
   | { name: "prepare" }
   | { name: "help" };
-
-/** Built by images/fixtures/build.sh (part of npm run images). */
-export const DEFAULT_FIXTURE_IMAGE = "kac.local/fixture:v1";
-/** Built by images/fixtures/probe/build.sh (part of npm run images). */
-export const DEFAULT_PROBE_IMAGE = "kac.local/probe:v1";
 
 export const USAGE = `Usage: kube-access-conformance <command> [options]
 
@@ -42,11 +19,12 @@ Commands:
           Java), as machine preparation does; a run builds what is missing itself
 
 Options for run:
-  --kind-config PATH   kind cluster config (default: kind-config.yaml)
+  --kind-config PATH   kind cluster config (default: ./kind-config.yaml, else the package's:
+                       one control plane, two workers)
   --node-image IMAGE   kind node image (default: $KAC_NODE_IMAGE, else kind's default
                        kindest/node image, else its offline build kac.local/node)
   --fixture-image IMG  the backend image the suites deploy (default: kac.local/fixture:v1,
-                       built by npm run images; an existing cluster must be able to pull it)
+                       built by ${IMAGES_BUILD_COMMAND}; an existing cluster must be able to pull it)
   --probe-image IMG    the in-cluster probe image (default: kac.local/probe:v1, likewise)
   --kubeconfig PATH    check an existing cluster instead of starting one
   --context NAME       the kubeconfig context to use (default: its current context)
@@ -122,7 +100,7 @@ export function parseCommand(argv: string[]): Command {
   return {
     name: "run",
     options: {
-      kindConfig: values["kind-config"] ?? "kind-config.yaml",
+      kindConfig: values["kind-config"] ?? (existsSync("kind-config.yaml") ? "kind-config.yaml" : DEFAULT_KIND_CONFIG),
       nodeImage: values["node-image"] ?? (process.env.KAC_NODE_IMAGE || undefined),
       fixtureImage: values["fixture-image"] ?? DEFAULT_FIXTURE_IMAGE,
       probeImage: values["probe-image"] ?? DEFAULT_PROBE_IMAGE,

@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RUN_LABEL, WORK_DIR_LABEL } from "../run/labels.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_KIND_CONFIG } from "../paths.ts";
+import { Progress } from "../log/progress.ts";
+import { loadClusterConfig } from "./cluster-config.ts";
 import { removeLabelled, removeLabelledContainers } from "../cleanup/docker-debris.ts";
-import type { Progress } from "../log/progress.ts";
 import type { Action, ClusterContext } from "./actions/action.ts";
 import { createNetwork } from "./actions/create-network.ts";
 import { exportKubeconfig } from "./actions/export-kubeconfig.ts";
@@ -27,12 +31,14 @@ const REMOVAL_POLL_MS = 500;
 const PIPELINE: Action[] = [createNetwork, startNodes, writeKubeadmConfig, kubeadmInit, installCni, installStorage, kubeadmJoin, waitForReady, exportKubeconfig];
 
 export interface KindClusterOptions {
-  config: ClusterConfig;
+  /** The cluster's shape (kind-config.yaml, loaded with loadClusterConfig); default: the package's. */
+  config?: ClusterConfig;
   /** Explicit node image (flag or KAC_NODE_IMAGE); otherwise kind's default or its offline build. */
   nodeImage?: string;
-  /** Directory for the run's files (the kubeconfig). */
-  workDir: string;
-  progress: Progress;
+  /** Directory for the run's files (the kubeconfig); default: a private temporary one, removed at teardown. */
+  workDir?: string;
+  /** Where progress lines go; default: stderr. */
+  progress?: Progress;
 }
 
 /**
@@ -45,7 +51,9 @@ export class KindCluster {
   private starting: Promise<unknown> | undefined;
   private aborted = false;
 
-  constructor(options: KindClusterOptions) {
+  private ownWorkDir: string | undefined;
+
+  constructor(options: KindClusterOptions = {}) {
     this.options = options;
   }
 
@@ -56,7 +64,9 @@ export class KindCluster {
   }
 
   private async pipeline(): Promise<StartedKindCluster> {
-    const { config, progress, workDir } = this.options;
+    const config = this.options.config ?? loadClusterConfig(DEFAULT_KIND_CONFIG);
+    const progress = this.options.progress ?? new Progress();
+    const workDir = this.options.workDir ?? (this.ownWorkDir = await mkdtemp(join(tmpdir(), "kac-cluster-")));
     const labels = { [RUN_LABEL]: this.runId, "io.kac.cluster": config.name, [WORK_DIR_LABEL]: workDir };
     const client = await connectDockerHost();
     const choice = await chooseNodeImage(client, this.options.nodeImage);
@@ -97,6 +107,7 @@ export class KindCluster {
     }
     // Nothing is being created any more: the containers, their volumes, then the network.
     await removeLabelled(client, RUN_LABEL, this.runId);
+    if (this.ownWorkDir) await rm(this.ownWorkDir, { recursive: true, force: true });
   }
 }
 

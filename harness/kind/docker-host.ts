@@ -1,3 +1,4 @@
+import { IMAGES_BUILD_COMMAND } from "../paths.ts";
 import { getContainerRuntimeClient, getReaper, type ContainerRuntimeClient } from "testcontainers";
 import { UsageError } from "../errors/usage-error.ts";
 import { chooseReaperImage } from "./reaper-image.ts";
@@ -37,7 +38,7 @@ async function startReaper(client: ContainerRuntimeClient): Promise<string> {
   } catch (error) {
     throw new UsageError(
       `Testcontainers' reaper (${image}) did not start: ${(error as Error).message.split("\n")[0]!.trim()}`,
-      "offline, build it with npm run images; or set TESTCONTAINERS_RYUK_DISABLED=true: the harness removes what it starts itself",
+      `offline, build it with ${IMAGES_BUILD_COMMAND}; or set TESTCONTAINERS_RYUK_DISABLED=true: the harness removes what it starts itself`,
     );
   }
 }

@@ -1,3 +1,4 @@
+import { IMAGES_BUILD_COMMAND } from "../paths.ts";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,7 +17,7 @@ import { imageExists } from "./local-image.ts";
 export async function loadImage(cluster: StartedKindCluster, image: string): Promise<void> {
   const client = await connectDockerHost();
   if (!(await imageExists(client, image))) {
-    throw new UsageError(`image ${image} is not present locally`, "build it with npm run images (offline) or docker build");
+    throw new UsageError(`image ${image} is not present locally`, `build it with ${IMAGES_BUILD_COMMAND} (offline) or docker build`);
   }
   const dir = await mkdtemp(join(tmpdir(), "kac-image-"));
   try {

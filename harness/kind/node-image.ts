@@ -1,3 +1,4 @@
+import { IMAGES_BUILD_COMMAND } from "../paths.ts";
 import { ImageName, type ContainerRuntimeClient } from "testcontainers";
 import { UsageError } from "../errors/usage-error.ts";
 import { imageExists } from "./local-image.ts";
@@ -27,7 +28,7 @@ export async function chooseNodeImage(client: ContainerRuntimeClient, requested:
   if (await imageExists(client, UPSTREAM_NODE_IMAGE)) return { image: UPSTREAM_NODE_IMAGE, reason: "kind's default image, present locally" };
   const offline = offlineEquivalent(UPSTREAM_NODE_IMAGE);
   if (await imageExists(client, offline)) return { image: offline, reason: `offline build of the default version (${UPSTREAM_NODE_IMAGE} is not present)` };
-  await ensurePresent(client, UPSTREAM_NODE_IMAGE, "with no registry reachable, build the offline image first: npm run images");
+  await ensurePresent(client, UPSTREAM_NODE_IMAGE, `with no registry reachable, build the offline image first: ${IMAGES_BUILD_COMMAND}`);
   return { image: UPSTREAM_NODE_IMAGE, reason: "kind's default image, pulled" };
 }
 

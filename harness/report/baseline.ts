@@ -3,16 +3,16 @@ import { UsageError } from "../errors/usage-error.ts";
 import type { PathLatency } from "../latency/latency.ts";
 import { REPORT_SCHEMA, type CheckResult, type LatencyRegression, type Regression, type Report } from "./model.ts";
 
-/** Reads a saved report.json to compare against; anything but this schema version is refused. */
-export function loadBaseline(path: string): Report {
+/** Reads a saved report.json (to compare against, or to read); anything but this schema version is refused. */
+export function loadBaseline(path: string, what: "baseline" | "report" = "baseline"): Report {
   let parsed: Partial<Report>;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<Report>;
   } catch (error) {
-    throw new UsageError(`baseline ${path} cannot be read as JSON (${(error as Error).message.split("\n")[0]})`, "pass a report.json written by kube-access-conformance");
+    throw new UsageError(`${what} ${path} cannot be read as JSON (${(error as Error).message.split("\n")[0]})`, "pass a report.json written by kube-access-conformance");
   }
   if (parsed.schema !== REPORT_SCHEMA || !Array.isArray(parsed.checks)) {
-    throw new UsageError(`baseline ${path} has schema ${JSON.stringify(parsed.schema ?? null)}, not ${REPORT_SCHEMA}`, "pass a report.json of this version, or run once without --baseline to make one");
+    throw new UsageError(`${what} ${path} has schema ${JSON.stringify(parsed.schema ?? null)}, not ${REPORT_SCHEMA}`, "pass a report.json of this version, or run once without --baseline to make one");
   }
   return parsed as Report;
 }

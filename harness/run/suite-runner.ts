@@ -3,12 +3,13 @@ import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { UsageError } from "../errors/usage-error.ts";
-import { PROJECT_ROOT, SUITES_DIR } from "../paths.ts";
+import { PLAYWRIGHT_CONFIG, PROJECT_ROOT, SOURCE_EXTENSION, SUITES_DIR } from "../paths.ts";
 import { RUN_FILE_VARIABLE } from "./run-context.ts";
 
 /** Suite names: the spec files under suites/, one per catalog section. */
 export function suiteNames(): string[] {
-  return readdirSync(SUITES_DIR).filter((f) => f.endsWith(".spec.ts")).map((f) => f.slice(0, -".spec.ts".length)).sort();
+  const suffix = `.spec${SOURCE_EXTENSION}`;
+  return readdirSync(SUITES_DIR).filter((f) => f.endsWith(suffix)).map((f) => f.slice(0, -suffix.length)).sort();
 }
 
 export function checkSuiteNames(requested: string[]): void {
@@ -23,15 +24,15 @@ export function checkSuiteNames(requested: string[]): void {
  * reporter writes the report. Which checks run is in the run file (the CLI resolved --grep already), so
  * Playwright gets only the suites' files. Resolves with Playwright's exit code.
  */
-export function runSuites(runFile: string, suites: string[], onChild: (child: ChildProcess) => void): Promise<number> {
+export function runSuites(runFile: string, workDir: string, suites: string[], onChild: (child: ChildProcess) => void): Promise<number> {
   const cli = createRequire(import.meta.url).resolve("@playwright/test/cli");
-  const files = suites.map((s) => join("suites", `${s}.spec.ts`));
-  const args = [cli, "test", "--config", join(PROJECT_ROOT, "playwright.config.ts"), ...files];
+  const files = suites.map((s) => join("suites", `${s}.spec${SOURCE_EXTENSION}`));
+  const args = [cli, "test", "--config", PLAYWRIGHT_CONFIG, ...files];
   if (!existsSync(SUITES_DIR)) throw new Error(`no suites directory at ${SUITES_DIR}`);
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     stdio: "inherit",
-    env: { ...process.env, [RUN_FILE_VARIABLE]: runFile },
+    env: { ...process.env, [RUN_FILE_VARIABLE]: runFile, KAC_WORK_DIR: workDir },
   });
   onChild(child);
   return new Promise((resolve, reject) => {

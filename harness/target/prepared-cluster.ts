@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../cli/options.ts";
+import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../run/run-options.ts";
 import { KindCluster, type StartedKindCluster } from "../kind/cluster.ts";
 import { loadClusterConfig } from "../kind/cluster-config.ts";
 import { loadImage } from "../kind/load-image.ts";
 import { copyNodeKubectl } from "../kind/node-kubectl.ts";
 import type { Progress } from "../log/progress.ts";
+import { DEFAULT_KIND_CONFIG } from "../paths.ts";
 
 /** A kind cluster ready to be checked as an existing cluster: the suites' images loaded, its kubectl at hand. */
 export interface PreparedCluster {
@@ -23,7 +23,7 @@ export interface PreparedCluster {
  * and registers it before calling, through `onCluster`, so an interrupt cannot leak it.
  */
 export async function prepareCluster(workDir: string, progress: Progress, onCluster: (cluster: KindCluster) => void): Promise<PreparedCluster> {
-  const cluster = new KindCluster({ config: loadClusterConfig(fileURLToPath(new URL("../../kind-config.yaml", import.meta.url))), nodeImage: process.env.KAC_NODE_IMAGE, workDir, progress });
+  const cluster = new KindCluster({ config: loadClusterConfig(DEFAULT_KIND_CONFIG), nodeImage: process.env.KAC_NODE_IMAGE, workDir, progress });
   onCluster(cluster);
   const started = await cluster.start();
   for (const image of [DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE]) await progress.phase(`load ${image}`, () => loadImage(started, image));

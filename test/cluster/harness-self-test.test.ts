@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -16,6 +18,15 @@ import { PROJECT_ROOT, runCli, startCli } from "../support/cli.ts";
 // The harness must prove it catches breakage. One kind cluster serves as an existing cluster
 // (--kubeconfig) for a clean run and for runs against deliberately faulty proxies; each fault must be
 // flagged by exactly the checks that should catch it, and no other check may change.
+
+const execFileP = promisify(execFile);
+
+/** Every file under a directory with its size and modification time: what "left as it was" compares. */
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  return Promise.all(files.map(async (f) => `${f} ${(await stat(f)).size} ${(await stat(f)).mtimeMs}`));
+}
 
 const FAULTY_PROXY = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-proxy.ts");
 const proxy = (fault: string) => ["--proxy-command", `${process.execPath} ${FAULTY_PROXY} ${fault} {port} {kubeconfig}`];
@@ -232,6 +243,41 @@ describe("the harness against an existing cluster and against faulty proxies", (
     });
   }
 
+
+  test("the npm package: packed, installed into an empty project, run there with npx; its API loads; nothing written into node_modules", async () => {
+    const project = join(dir, "user-project");
+    await mkdir(project, { recursive: true });
+    const npm = (args: string[], cwd: string) => execFileP("npm", args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout: packed } = await npm(["pack", "--silent", "--pack-destination", dir], PROJECT_ROOT);
+    const tarball = join(dir, packed.trim().split("\n").at(-1)!);
+    await writeFile(join(project, "package.json"), JSON.stringify({ name: "a-proxy-project", private: true, type: "module" }));
+    await npm(["install", "--no-audit", "--no-fund", "--save-dev", tarball], project);
+    const installed = join(project, "node_modules", "kube-access-conformance");
+    const filesBefore = await listFiles(installed);
+    const help = await execFileP("npx", ["kube-access-conformance", "--help"], { cwd: project });
+    assert.match(help.stdout, /^Usage: kube-access-conformance <command>/);
+    const run = await execFileP("npx", ["kube-access-conformance", "run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--suite", "kubeconfig"],
+      { cwd: project, env: { ...process.env, KAC_KUBECTL: kubectl } }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    assert.match(run.stdout, /^4 passed, 0 failed, 0 skipped, \d+ not selected$/m, run.stderr);
+    const api = await execFileP(process.execPath, ["--input-type=module", "-e",
+      "const m = await import('kube-access-conformance'); const r = m.readReport('reports/latest/report.json'); console.log(typeof m.KindCluster, typeof m.runChecks, r.checks.length, r.summary.pass)"], { cwd: project });
+    assert.match(api.stdout.trim(), /^function function \d+ 4$/);
+    assert.deepEqual(await listFiles(installed), filesBefore, "the installed package is left as installed");
+  });
+
+  test("--proxy-url with a base path: kubectl proxy mounting the API under /k8s-api/ shows no difference", async () => {
+    const { KubectlProxy } = await import("../../harness/proxy/kubectl-proxy.ts");
+    const prefixed = await KubectlProxy.start(kubectl, started.kubeconfigPath, ["--port=0", "--api-prefix=/k8s-api/"]);
+    try {
+      const { code, report, stderr } = await runAgainstCluster("prefixed proxy", ["--proxy-url", `${prefixed.url}/k8s-api`, ...suites("kubectl-proxy", "service-proxy")]);
+      assert.deepEqual(report.checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.reason}`), [], stderr);
+      assert.equal(code, 0);
+      assert.ok((report.proxyComparison ?? []).length >= 10, "the proxy under test was asked");
+      assert.deepEqual(report.proxyComparison!.filter((r) => r.differs).map((r) => r.id), []);
+    } finally {
+      await prefixed.stop();
+    }
+  });
 
   test("a proxy that passes every check but is many times slower than the baseline's is a latency regression", async () => {
     assert.ok(baseline, "the clean proxy-under-test run made a baseline");

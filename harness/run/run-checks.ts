@@ -1,0 +1,178 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { prepareClients } from "../clients/prepare-clients.ts";
+import { clientsFor } from "../clients/client-build.ts";
+import { removeRunNamespaces } from "../cleanup/cluster-debris.ts";
+import type { ExitGuard } from "../cleanup/exit-guard.ts";
+import { UsageError } from "../errors/usage-error.ts";
+import { measureAccessPaths } from "../latency/access-paths.ts";
+import type { Progress } from "../log/progress.ts";
+import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
+import { loadBaseline } from "../report/baseline.ts";
+import { pointLatest } from "../report/latest-link.ts";
+import { closingLine, type Report } from "../report/model.ts";
+import { connectExistingCluster } from "../target/existing-cluster.ts";
+import { startKindTarget } from "../target/kind-target.ts";
+import type { Target } from "../target/target.ts";
+import type { RunContext } from "./run-context.ts";
+import type { RunOptions } from "./run-options.ts";
+import { selectChecks } from "./selection.ts";
+import { checkSuiteNames, runSuites } from "./suite-runner.ts";
+
+/** Rounds of the latency request mix per run: 30 requests a path, a few seconds in all. */
+const LATENCY_ROUNDS = 10;
+
+/** What a run reports progress to, and registers its cleanups with. */
+export interface RunSupport {
+  progress: Progress;
+  guard: ExitGuard;
+}
+
+/**
+ * One run: the target (a kind cluster it starts, or an existing one), the client snippets, the latency
+ * figures, the suites, the report; everything it created is removed on every way out (the guard).
+ * Resolves with the exit code (1 for a failed or regressed check) and the report.
+ */
+export async function runChecks(options: RunOptions, { progress, guard }: RunSupport): Promise<{ code: number; report: Report }> {
+  checkSuiteNames(options.suites);
+  const selection = selectChecks(options.suites, options.grep);
+  if (options.baseline) loadBaseline(options.baseline);
+  const startedAt = new Date();
+  const runId = `${startedAt.toISOString().replace(/[:.]/g, "-").slice(0, 19)}-${process.pid}`;
+  const reportRoot = resolve(options.reportDir);
+  const runDir = join(reportRoot, runId);
+  await ensureWritable(reportRoot);
+  // Credentials (kubeconfigs) live in a private work directory, never next to the reports.
+  const workDir = await mkdtemp(join(tmpdir(), "kac-run-"));
+  if (!options.keep) guard.add("work directory", () => rm(workDir, { recursive: true, force: true }));
+  // The client snippets build while the cluster starts; on any way out the builds stop and leave nothing.
+  const stopBuilds = new AbortController();
+  const clientsReady = prepareClients(clientsFor(selection.checkIds), progress, stopBuilds.signal);
+  guard.add("client builds", async () => {
+    stopBuilds.abort();
+    await clientsReady;
+  });
+  try {
+    const { target, kubectl, clusterStartMs, keepNote } = await selectTarget(options, workDir, progress, guard);
+    // Registered before the suites start and run on every way out, after the suites' runner is gone.
+    // A kind cluster that is about to be removed needs no such care.
+    if (target.kind === "existing" || options.keep) {
+      guard.add("namespaces of the run", async () => {
+        const removed = await removeRunNamespaces(target.kubeconfigPath, runId);
+        if (removed) progress.info(`removed ${removed} namespaces the suites had left`);
+      });
+    }
+    progress.info(`target: ${target.kind} cluster ${target.server} (context ${target.contextName}, Kubernetes ${target.serverVersion})`);
+    const runContext: RunContext = {
+      runId,
+      startedAt: startedAt.toISOString(),
+      reportDir: runDir,
+      kubeconfigPath: resolve(target.kubeconfigPath),
+      contextName: target.contextName,
+      kubectl,
+      fixtureImage: options.fixtureImage,
+      probeImage: options.probeImage,
+      nodePortMappings: target.publishedPorts,
+      selectedChecks: selection.checkIds,
+      clients: await clientsReady,
+      ...(options.baseline ? { baselinePath: resolve(options.baseline) } : {}),
+      latencyFactor: options.latencyFactor,
+      ...(options.proxyUrl || options.proxyCommand ? { proxyUnderTest: { url: options.proxyUrl, command: options.proxyCommand } } : {}),
+      target: {
+        kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
+        ...(target.nodeImage ? { nodeImage: target.nodeImage } : {}),
+        ...(clusterStartMs ? { clusterStartMs } : {}),
+      },
+    };
+    if (runContext.proxyUnderTest) await preflightProxy(runContext);
+    runContext.latency = await progress.phase("latency per access path", () => measureAccessPaths(runContext, LATENCY_ROUNDS));
+    const runFile = join(runDir, "run.json");
+    await mkdir(runDir, { recursive: true });
+    await writeFile(runFile, JSON.stringify(runContext, null, 2));
+    await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopChild(child)));
+    guard.remove("suites");
+    const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
+    await pointLatest(reportRoot, runId).then(
+      (movedAside) => movedAside && progress.info(`${join(reportRoot, "latest")} was a directory: moved aside to ${movedAside}`),
+      (error: unknown) => process.stderr.write(`warning: ${(error as UsageError).message}; ${(error as UsageError).hint}\n`),
+    );
+    progress.info(`report: ${join(runDir, "report.html")}`);
+    if (keepNote) process.stderr.write(`${keepNote}\n`);
+    for (const regression of report.regressions ?? []) progress.info(`regression: ${regression.id} was ${regression.before}, now ${regression.now}`);
+    for (const slower of report.latencyRegressions ?? []) progress.info(`regression: ${slower.path} ${slower.metric} ${slower.beforeMs} ms, now ${slower.nowMs} ms (more than ×${slower.factor})`);
+    process.stdout.write(`${closingLine(report.summary)}\n`);
+    const regressed = (report.regressions?.length ?? 0) + (report.latencyRegressions?.length ?? 0);
+    return { code: report.summary.fail > 0 || regressed > 0 ? 1 : 0, report };
+  } finally {
+    await guard.release();
+  }
+}
+
+interface SelectedTarget {
+  target: Target;
+  kubectl: string;
+  clusterStartMs?: number;
+  /** How to reach and remove a cluster kept with --keep. */
+  keepNote?: string;
+}
+
+async function selectTarget(options: RunOptions, workDir: string, progress: Progress, guard: ExitGuard): Promise<SelectedTarget> {
+  if (!options.kubeconfig) return startKind(options, workDir, progress, guard);
+  const target = await connectExistingCluster(options.kubeconfig, options.context, options.allowContext, workDir);
+  // KAC_KUBECTL: a kubectl within one minor version of the cluster, where the one on PATH is not.
+  return { target, kubectl: process.env.KAC_KUBECTL || "kubectl" };
+}
+
+async function startKind(options: RunOptions, workDir: string, progress: Progress, guard: ExitGuard): Promise<SelectedTarget> {
+  // A kept cluster is to outlive this process, which is what the reaper undoes once it is gone.
+  if (options.keep) process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+  const { target, cluster, kubectl } = await startKindTarget({
+    kindConfigPath: options.kindConfig,
+    nodeImage: options.nodeImage,
+    images: [options.fixtureImage, options.probeImage],
+    workDir,
+    progress,
+    onCluster: (c) => guard.add("kind cluster", () => c.teardown()),
+  });
+  let keepNote: string | undefined;
+  if (options.keep) {
+    guard.remove("kind cluster");
+    keepNote = `The cluster stays up (--keep).\n  reach it: kubectl --kubeconfig ${cluster.kubeconfigPath} get nodes\n  remove it: npm run kac -- down --run ${cluster.runId}`;
+  }
+  return { target, kubectl, clusterStartMs: cluster.startDurationMs, keepNote };
+}
+
+/**
+ * Starts the proxy under test once before any suite, so that a proxy that does not start is one clear
+ * line (exit 2) rather than a failure of every check that uses it.
+ */
+async function preflightProxy(run: RunContext): Promise<void> {
+  try {
+    const proxy = await ProxyUnderTest.start(run);
+    await proxy?.stop();
+  } catch (error) {
+    throw new UsageError(`the proxy under test did not start: ${(error as Error).message.split("\n")[0]}`, "check --proxy-command (or that --proxy-url answers GET /api/)");
+  }
+}
+
+/** Stops the suites' runner and waits for it, so that nothing creates objects while cleanup runs. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function ensureWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    await writeFile(probe, "");
+    await rm(probe);
+  } catch {
+    throw new UsageError(`report directory ${dir} is not writable`, "pass a writable directory with --report-dir");
+  }
+}
+
