@@ -75,7 +75,8 @@ function compareWithReference<T>(verdict: Verdict, what: string, direct: T, answ
     verdict.warn(`kubectl proxy differs from the direct path for ${what}: direct ${JSON.stringify(direct)}, kubectl proxy ${JSON.stringify(reference)}`);
   }
   for (const [name, answer] of answers) {
-    if (name !== KUBECTL_PROXY) expect(answer as unknown, `${name} against kubectl proxy for ${what}`).toEqual(reference);
+    // Both answers in the message: it is the reason the report gives, and what the proxy table shows.
+    if (name !== KUBECTL_PROXY) expect(answer as unknown, `${name} differs from kubectl proxy for ${what}: kubectl proxy ${JSON.stringify(reference)}, ${name} ${JSON.stringify(answer)}`).toEqual(reference);
   }
 }
 

@@ -78,6 +78,18 @@ const CONTRACT_FAULTS: { fault: string; failing: string[] }[] = [
  * bounded time, writes its report, and fails the checks that went through them, each with evidence.
  */
 const HOSTILE_PROXIES = ["hang", "reset", "garbage", "endless"];
+/** The real proxies' start scripts (test/real-proxies/). */
+const REAL_PROXIES_DIR = join(PROJECT_ROOT, "test", "real-proxies");
+/**
+ * Proxies this project did not write, run through every proxy suite as users would run theirs, with the
+ * differences from kubectl proxy found when they were added, asserted exactly so a change is noticed.
+ */
+const REAL_PROXIES: { script: string; what: string; suites: string[]; differences: string[] }[] = [
+  { script: "old-kubectl-proxy", what: "kubectl proxy v1.35.4 (an older minor)", suites: ["kubectl-proxy", "service-proxy", "browser", "proxy-contract"], differences: ["PX-08"] },
+  { script: "nginx-front", what: "nginx 1.22 with its WebSocket recipe in front of kubectl proxy", suites: ["kubectl-proxy", "service-proxy", "browser", "proxy-contract"], differences: ["PX-05"] },
+  { script: "haproxy-front", what: "HAProxy 2.6 with its documented WebSocket timeouts in front of kubectl proxy", suites: ["kubectl-proxy", "service-proxy", "browser", "proxy-contract"], differences: ["PX-05"] },
+];
+
 /** What a run against a hostile proxy may take at most: per-request and per-check timeouts bound it. */
 const HOSTILE_RUN_BOUND_MS = 12 * 60_000;
 /** How many contract-fault runs go at once on a two-core machine without starving PX-05's timing. */
@@ -288,30 +300,46 @@ describe("the harness against an existing cluster and against faulty proxies", (
     assert.match(stderr, /regression: proxy under test p50 [\d.]+ ms, now [\d.]+ ms \(more than ×2\)/);
   });
 
-  /** Every contract-fault and hostile-proxy run, started in batches by the first test that asks for one. */
-  let contractRuns: Map<string, Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }>> | undefined;
-  function contractRun(fault: string): Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }> {
-    if (!contractRuns) {
-      contractRuns = new Map();
-      const all = [...CONTRACT_FAULTS.map((f) => f.fault), ...HOSTILE_PROXIES];
-      let batch: Promise<unknown> = Promise.resolve();
+  /**
+   * The runs against proxies under test that do not share anything (contract faults, hostile proxies,
+   * real proxies): started in batches of CONTRACT_FAULTS_AT_ONCE by the first test that asks for one.
+   */
+  let pooledRuns: Map<string, Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }>> | undefined;
+  function pooledRun(key: string): Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }> {
+    if (!pooledRuns) {
+      pooledRuns = new Map();
+      const all: [string, string[]][] = [
+        ...[...CONTRACT_FAULTS.map((f) => f.fault), ...HOSTILE_PROXIES].map((f): [string, string[]] => [f, [...proxy(f), ...suites("proxy-contract")]]),
+        ...REAL_PROXIES.map((r): [string, string[]] => [r.script, ["--proxy-command", `bash ${join(REAL_PROXIES_DIR, `${r.script}.sh`)} {port} {kubeconfig}`, ...suites(...r.suites)]]),
+      ];
+      // The real proxies' packages and the old kubectl, before any proxy command has to start in 30 s.
+      let batch: Promise<unknown> = execFileP("bash", [join(REAL_PROXIES_DIR, "prepare.sh")], { maxBuffer: 64 * 1024 * 1024 });
       for (let i = 0; i < all.length; i += CONTRACT_FAULTS_AT_ONCE) {
         const group = all.slice(i, i + CONTRACT_FAULTS_AT_ONCE);
-        const started = batch.then(() => group.map(async (f) => {
+        const started = batch.then(() => group.map(async ([key, args]) => {
           const began = Date.now();
-          const run = await runAgainstCluster(`contract ${f}`, [...proxy(f), ...suites("proxy-contract")]);
+          const run = await runAgainstCluster(`pooled ${key}`, args);
           return { ...run, ms: Date.now() - began };
         }));
-        group.forEach((f, j) => contractRuns!.set(f, started.then((runs) => runs[j]!)));
+        group.forEach(([key], j) => pooledRuns!.set(key, started.then((runs) => runs[j]!)));
         batch = started.then((runs) => Promise.allSettled(runs));
       }
     }
-    return contractRuns.get(fault)!;
+    return pooledRuns.get(key)!;
+  }
+
+  for (const { script, what, suites: names, differences } of REAL_PROXIES) {
+    test(`a real proxy, ${what}: exactly the differences the README records (${differences.join(", ") || "none"})`, async () => {
+      const { report, stderr } = await pooledRun(script);
+      const failed = report.checks.filter((c) => c.result === "fail");
+      assert.deepEqual(failed.map((c) => c.id), differences, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
+      assert.ok(report.checks.filter((c) => names.includes(c.section)).every((c) => c.result !== "skip"), "every selected check ran");
+    });
   }
 
   for (const fault of HOSTILE_PROXIES) {
     test(`a hostile proxy (${fault}): the run ends in bounded time, its checks fail with evidence, the report is written`, async () => {
-      const { code, report, ms, stderr } = await contractRun(fault);
+      const { code, report, ms, stderr } = await pooledRun(fault);
       assert.equal(code, 1, stderr);
       assert.ok(ms < HOSTILE_RUN_BOUND_MS, `the run took ${Math.round(ms / 1000)} s`);
       const failed = report.checks.filter((c) => c.result === "fail");
@@ -322,7 +350,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
 
   for (const { fault, failing } of CONTRACT_FAULTS) {
     test(`contract fault ${fault}: flagged by ${failing.join(", ")}, and by nothing else`, async () => {
-      const { code, report, stderr } = await contractRun(fault);
+      const { code, report, stderr } = await pooledRun(fault);
       const failed = report.checks.filter((c) => c.result === "fail");
       assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
       assert.equal(code, 1);

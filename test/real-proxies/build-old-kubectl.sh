@@ -26,7 +26,8 @@ if [[ ! -x $out ]]; then
   trap 'rm -rf "$src" "$tmp"' EXIT
   json=$(go mod download -json "k8s.io/kubernetes@$version")
   gomod=$(jq -r .GoMod <<<"$json")
-  export GOTOOLCHAIN="go$(cat "$(jq -r .Dir <<<"$json")/.go-version")"
+  GOTOOLCHAIN="go$(cat "$(jq -r .Dir <<<"$json")/.go-version")"
+  export GOTOOLCHAIN
   # Same language version and GODEBUG defaults as upstream, and each ./staging replace re-pointed.
   mapfile -t edits < <(go mod edit -json "$gomod" | jq -r --arg v "v0.${version#v1.}" '"-go=\(.Go)",
     (.GoDebug[]? | "-godebug=\(.Key)=\(.Value)"),

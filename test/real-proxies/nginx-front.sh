@@ -7,11 +7,12 @@
 #
 # Configuration: nginx defaults except exactly nginx's WebSocket recipe
 # (http://nginx.org/en/docs/http/websocket.html: proxy_http_version 1.1, the Upgrade and Connection
-# headers and the `map $http_upgrade $connection_upgrade` block), `proxy_buffering off` for streaming,
+# headers and the `map $http_upgrade $connection_upgrade` block, "default upgrade; '' close;"),
+# `proxy_buffering off` for streaming,
 # and `proxy_set_header Host $http_host` so kubectl proxy's Host check sees the client's Host, as a
 # front would. proxy_read_timeout stays at its default 60s on purpose: that nginx cuts idle watches
 # (and idle upgraded connections) after 60s is a finding to record, not to hide. Also still defaults:
-# client_max_body_size 1m, proxy_redirect default. The rest only makes nginx run unprivileged-style
+# client_max_body_size 1m (larger bodies get 413), proxy_redirect default. The rest only runs nginx
 # from a temp dir: foreground, no user switch, pid/temp paths/error log there, no access log.
 # Debian's nginx-light (or nginx) is installed with apt-get if nginx is missing.
 set -euo pipefail
