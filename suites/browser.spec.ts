@@ -1,7 +1,9 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "@playwright/test";
+import { chromium, type LaunchOptions, type Page } from "@playwright/test";
 import { ask, directPath, type ApiPath } from "./support/api-paths.ts";
 import { AuthenticatingFront } from "./support/authenticating-front.ts";
 import { BACKEND_PORTS, deployBackend, service } from "./support/backend.ts";
@@ -22,6 +24,7 @@ import { serviceAccountWithToken } from "./support/service-account.ts";
 // Not serial: a failing check must not hide the results of the others. After a failure Playwright
 // starts a fresh worker, which sets the suite up again.
 const ns = useSuiteNamespace(test, "browser");
+const execFileP = promisify(execFile);
 let proxy: KubectlProxy;
 let underTest: ProxyUnderTest | undefined;
 let direct: ApiPath;
@@ -172,3 +175,46 @@ check("BR-09", async ({ page, evidence }, testInfo) => {
     await screenshot(page, testInfo, `WebSocket echo through the service proxy (${label(base)})`);
   }
 });
+
+check("BR-10", async ({ run, evidence }, testInfo) => {
+  // access-cluster#directly-accessing-the-rest-api: a browser is protected from a MITM by importing the
+  // root certificate. Chromium on Linux takes user-added roots from the NSS store in ~/.pki/nssdb: a
+  // private HOME without the cluster CA refuses the API server, the same HOME with it loads the URL,
+  // and no ignore-errors switch is involved either time.
+  const certutil = await new Promise<boolean>((resolve) => execFile("certutil", ["-H"], (error) => resolve(!error || (error as { code?: unknown }).code !== "ENOENT")));
+  test.skip(!certutil, "no certutil on this machine (Debian: libnss3-tools): BR-10 adds the cluster CA to Chromium's NSS store with it");
+  const access = await clusterAccess(run);
+  expect(access.tls.ca, "the kubeconfig names the cluster CA").toBeDefined();
+  const url = `${access.server.origin}/version`;
+  const home = await mkdtemp(join(tmpdir(), "kac-br10-"));
+  try {
+    const refused = await openWithHome(home, url, testInfo.project.use.launchOptions ?? {});
+    evidence.add({ request: `Chromium GET ${url} (no cluster CA in its store)`, status: refused.status, excerpt: refused.detail, durationMs: refused.ms });
+    expect(refused.status, "without the CA").toBe("tls-error");
+    const nssdb = join(home, ".pki", "nssdb");
+    await mkdir(nssdb, { recursive: true });
+    await writeFile(join(home, "cluster-ca.pem"), access.tls.ca!);
+    await execFileP("certutil", ["-d", `sql:${nssdb}`, "-N", "--empty-password"]);
+    await execFileP("certutil", ["-d", `sql:${nssdb}`, "-A", "-t", "C,,", "-n", "kac-cluster-ca", "-i", join(home, "cluster-ca.pem")]);
+    const trusted = await openWithHome(home, url, testInfo.project.use.launchOptions ?? {});
+    evidence.add({ request: `Chromium GET ${url} (cluster CA in ~/.pki/nssdb)`, status: trusted.status, excerpt: trusted.detail, durationMs: trusted.ms });
+    // Loaded: the TLS handshake succeeded; /version is public on most clusters (401/403 where it is not).
+    expect([200, 401, 403], "with the CA").toContain(trusted.status);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+/** Opens a URL in a Chromium of its own whose HOME (and so its NSS certificate store) is `home`. */
+async function openWithHome(home: string, url: string, launchOptions: LaunchOptions): Promise<{ status: number | "tls-error"; detail: string; ms: number }> {
+  const began = Date.now();
+  const browser = await chromium.launch({ ...launchOptions, env: { ...process.env, HOME: home } });
+  try {
+    const page = await browser.newPage();
+    const response = await page.goto(url).catch((error: Error) => error);
+    if (response instanceof Error) return { status: /ERR_CERT_|SSL/.test(response.message) ? "tls-error" : 0, detail: response.message.split("\n")[0]!, ms: Date.now() - began };
+    return { status: response?.status() ?? 0, detail: (await page.content()).slice(0, 200), ms: Date.now() - began };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,9 +1,10 @@
 import { CoreV1Api, type V1Pod } from "@kubernetes/client-node";
 import { deployBackend, service } from "./support/backend.ts";
 import { check, expect, test } from "./support/check.ts";
+import type { Kubectl } from "./support/kubectl.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { inPod, startProbePod } from "./support/probe-pod.ts";
-import { serviceAccountWithToken } from "./support/service-account.ts";
+import { grantRole, serviceAccountWithToken } from "./support/service-account.ts";
 
 // access-api-from-pod and access-cluster#accessing-the-api-from-a-pod: what a program inside a Pod
 // finds (environment, DNS, ServiceAccount files) and the documented ways to reach the API from there.
@@ -25,6 +26,8 @@ const FAULTS: Record<string, (pod: V1Pod) => void> = {
 
 test.beforeAll(async ({ run }) => {
   await serviceAccountWithToken(ns.config, ns.name, SA, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }]);
+  // The namespace's own `default` ServiceAccount may list Pods too, for IC-12's clients.
+  await grantRole(ns.config, ns.name, "kac-default-lists-pods", "default", [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]);
   await deployBackend(ns.config, ns.name, run.fixtureImage, "backend", [service("plain", "backend", [{ port: 80, targetPort: 8080 }])]);
   const fault = FAULTS[process.env.KAC_PROBE_FAULT ?? ""] ?? (() => {});
   await startProbePod(ns.config, ns.name, PROBE, run.probeImage, (pod) => {
@@ -64,10 +67,15 @@ check("IC-03", async ({ kubectl }) => {
   const [listing, namespace] = [files.stdout.split("\n").slice(0, 3).sort(), files.stdout.split("\n")[3]];
   expect(listing).toEqual(["ca.crt", "namespace", "token"]);
   expect(namespace).toBe(ns.name);
-  // The token's subject, decoded inside the Pod: the token itself never leaves it.
-  const subject = await inPod(kubectl, ns.name, PROBE, `python3 -c 'import base64, json; p = open("${DIR}/token").read().split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))["sub"])'`);
-  expect(subject.stdout.trim()).toBe(`system:serviceaccount:${ns.name}:${SA}`);
+  expect(await tokenSubject(kubectl, PROBE)).toBe(`system:serviceaccount:${ns.name}:${SA}`);
 });
+
+/** The subject of a Pod's ServiceAccount token, decoded inside the Pod: the token itself never leaves it. */
+async function tokenSubject(kubectl: Kubectl, pod: string): Promise<string> {
+  const subject = await inPod(kubectl, ns.name, pod, `python3 -c 'import base64, json; p = open("${DIR}/token").read().split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))["sub"])'`);
+  expect(subject.code, subject.stderr).toBe(0);
+  return subject.stdout.trim();
+}
 
 /** The page's commands, verbatim. */
 const DOCUMENTED_CURL = `APISERVER=https://kubernetes.default.svc
@@ -130,5 +138,36 @@ check("IC-10", async ({ kubectl }) => {
     const answer = await inPod(kubectl, ns.name, PROBE, `curl -sS http://${address}/from-pod`);
     expect(answer.code, answer.stderr).toBe(0);
     expect(JSON.parse(answer.stdout)).toMatchObject({ fixture: "kac-fixture", port: 8080, path: "/from-pod" });
+  }
+});
+
+check("IC-11", async ({ kubectl }) => {
+  const api = ns.config.makeApiClient(CoreV1Api);
+  // Another Pod, by its IP: the backend's HTTP port.
+  const podIp = (await api.readNamespacedPod({ name: "backend", namespace: ns.name })).status!.podIP!;
+  const pod = await inPod(kubectl, ns.name, PROBE, `curl -sS --max-time 10 http://${podIp}:8080/from-pod-shell`);
+  expect(pod.code, pod.stderr).toBe(0);
+  expect(JSON.parse(pod.stdout)).toMatchObject({ fixture: "kac-fixture", pod: "backend", path: "/from-pod-shell" });
+  // A node, by its InternalIP: the kubelet's port answers (401 or 403 without credentials is reached).
+  const nodes = (await api.listNode()).items;
+  for (const node of nodes) {
+    const ip = node.status!.addresses!.find((a) => a.type === "InternalIP")!.address;
+    const kubelet = await inPod(kubectl, ns.name, PROBE, `curl -sS -k --max-time 10 -o /dev/null -w '%{http_code}' https://${ip}:10250/healthz`);
+    expect(kubelet.code, `${node.metadata!.name}: ${kubelet.stderr}`).toBe(0);
+    expect([200, 401, 403], node.metadata!.name).toContain(Number(kubelet.stdout));
+  }
+});
+
+check("IC-12", async ({ run, kubectl }) => {
+  // A Pod that names no ServiceAccount runs as the namespace's `default` one ...
+  await startProbePod(ns.config, ns.name, "defaults", run.probeImage);
+  const pod = await ns.config.makeApiClient(CoreV1Api).readNamespacedPod({ name: "defaults", namespace: ns.name });
+  expect(pod.spec!.serviceAccountName).toBe("default");
+  expect(await tokenSubject(kubectl, "defaults")).toBe(`system:serviceaccount:${ns.name}:default`);
+  // ... and the in-cluster clients, given no namespace, list the Pods of the one in the namespace file.
+  for (const snippet of ["go-list-pods -in-cluster", "python3 /opt/kac/list_pods.py --in-cluster", "node /opt/kac/js/list-pods.mjs --in-cluster"]) {
+    const listed = await inPod(kubectl, ns.name, "defaults", snippet);
+    expect(listed.code, `${snippet}: ${listed.stderr}`).toBe(0);
+    expect(listed.stdout.split("\n"), snippet).toContain("defaults");
   }
 });

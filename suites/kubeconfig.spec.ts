@@ -1,3 +1,6 @@
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { connect, type PeerCertificate } from "node:tls";
 import { clusterAccess } from "./support/cluster-access.ts";
 import { check, expect, test } from "./support/check.ts";
@@ -59,4 +62,22 @@ check("KC-04", async ({ kubectl, run }) => {
   expect(version.code).toBe(0);
   const parsed = JSON.parse(version.stdout) as { serverVersion?: { gitVersion?: string } };
   expect(parsed.serverVersion?.gitVersion).toBe(run.target.serverVersion);
+});
+
+check("KC-05", async ({ kubectl, run }) => {
+  // kubectl with neither --kubeconfig nor KUBECONFIG: a HOME whose ~/.kube/config is a copy of the
+  // run's kubeconfig (the chosen context only) reaches the cluster; the same HOME without it does not.
+  const home = await mkdtemp(join(tmpdir(), "kac-home-"));
+  try {
+    const bare = { PATH: process.env.PATH, HOME: home };
+    const without = await kubectl.command(run.kubectl, ["get", "--raw", "/api"], "HOME=EMPTY kubectl get --raw /api", bare);
+    expect(without.code, "an empty HOME reaches no cluster").not.toBe(0);
+    await mkdir(join(home, ".kube"));
+    await copyFile(run.kubeconfigPath, join(home, ".kube", "config"));
+    const found = await kubectl.command(run.kubectl, ["get", "--raw", "/api"], "HOME=H kubectl get --raw /api   # H/.kube/config only", bare);
+    expect(found.code, found.stderr).toBe(0);
+    expect(JSON.parse(found.stdout).kind).toBe("APIVersions");
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
 });

@@ -1,7 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { ask, askAll, directPath, proxyPath, type ApiPath } from "./support/api-paths.ts";
-import { deployBackend, service } from "./support/backend.ts";
+import { BACKEND_PORTS, deployBackend, service } from "./support/backend.ts";
 import { check, expect, test } from "./support/check.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { http } from "./support/http.ts";
@@ -11,6 +11,7 @@ import { useSuiteNamespace } from "./support/namespace.ts";
 import { inPod, startProbePod } from "./support/probe-pod.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";
 import type { HttpAnswer } from "./support/http.ts";
+import type { RunContext } from "../harness/run/run-context.ts";
 
 // access-cluster-services#manually-constructing-apiserver-proxy-urls: the API server proxies to
 // Services, Pods and nodes at /api/v1/namespaces/NS/services/[https:]NAME[:PORT]/proxy/PATH. Every
@@ -28,6 +29,11 @@ let underTest: ProxyUnderTest | undefined;
 /** A token of a ServiceAccount with no permissions at all. */
 let powerless: ApiPath;
 
+/** SP-25's replicas: two Ready, one running but never Ready; all selected by the Service "lb". */
+const LB = "lb";
+const LB_READY = ["lb-a", "lb-b"];
+const LB_UNREADY = "lb-unready";
+
 const services = [
   service("plain", BACKEND, [{ port: 80, targetPort: 8080 }]),
   service("secure", BACKEND, [{ port: 443, targetPort: 8443 }]),
@@ -39,10 +45,16 @@ const services = [
   ]),
   service("empty", "kac-nothing", [{ port: 80, targetPort: 8080 }]),
   service("kac-listed", BACKEND, [{ port: 80, targetPort: 8080 }], { metadata: { name: "kac-listed", labels: { "kubernetes.io/cluster-service": "true" } } }),
+  service("udp", BACKEND, [{ name: "dns", port: 53, targetPort: BACKEND_PORTS.udp, protocol: "UDP" }]),
+  service("lb", LB, [{ port: 80, targetPort: 8080 }]),
 ];
 
 test.beforeAll(async ({ run }) => {
-  await deployBackend(ns.config, ns.name, run.fixtureImage, BACKEND, services);
+  await Promise.all([
+    deployBackend(ns.config, ns.name, run.fixtureImage, BACKEND, services),
+    ...LB_READY.map((name) => deployBackend(ns.config, ns.name, run.fixtureImage, name, [], { app: LB })),
+    deployBackend(ns.config, ns.name, run.fixtureImage, LB_UNREADY, [], { app: LB, neverReady: true }),
+  ]);
   const rights = [{ apiGroups: [""], resources: ["services/proxy", "pods/proxy"], verbs: ["*"] }];
   const token = await serviceAccountWithToken(ns.config, ns.name, "kac-proxy-client", rights);
   proxy = await startProxy(run, new EvidenceLog(), ["--port=0"]);
@@ -302,3 +314,81 @@ check("SP-23", async ({ run, kubectl }) => {
   expect(hostname).toBe(worker);
   expect(JSON.parse(body!)).toMatchObject({ fixture: "kac-fixture", port: 8080, path: "/from-node" });
 });
+
+check("SP-24", async ({ run, evidence }) => {
+  // Authorized before proxied: a token without services/proxy is refused by the API server itself (a
+  // Status, not the backend's echo); granted that verb on one Service, that Service answers and no other.
+  const denied = await ask(evidence, powerless, svc("plain", "/sp24"));
+  expect(denied.status).toBe(403);
+  expect(JSON.parse(denied.body)).toMatchObject({ kind: "Status", reason: "Forbidden" });
+  expect(denied.body).not.toContain("kac-fixture");
+  const oneService = { ...(await directPath(run, await serviceAccountWithToken(ns.config, ns.name, "kac-one-service",
+    [{ apiGroups: [""], resources: ["services/proxy"], resourceNames: ["plain"], verbs: ["get"] }]))), name: "direct, services/proxy on plain" };
+  const granted = await ask(evidence, oneService, svc("plain", "/sp24"));
+  expect(granted.status).toBe(200);
+  expect(JSON.parse(granted.body)).toMatchObject({ fixture: "kac-fixture", path: "/sp24" });
+  const other = await ask(evidence, oneService, svc("secure", "/sp24"));
+  expect(other.status, "the grant names one Service").toBe(403);
+});
+
+check("SP-25", async ({ run, evidence, kubectl }) => {
+  const rounds = 20;
+  // Through the API server proxy: requests spread over the Ready replicas, none to the unready one.
+  const viaApi = new Set<string>();
+  for (let i = 0; i < rounds; i++) viaApi.add(JSON.parse((await ask(evidence, paths[1]!, svc(LB, `/sp25-${i}`))).body).pod);
+  expect([...viaApi].sort(), "replicas answering through the API server proxy").toEqual(LB_READY);
+  // Through kube-proxy, from a Pod: the ClusterIP, likewise.
+  await shellPod(run);
+  const clusterIp = (await ns.config.makeApiClient(CoreV1Api).readNamespacedService({ name: LB, namespace: ns.name })).spec!.clusterIP!;
+  const fromPod = await inPod(kubectl, ns.name, "client", `for i in $(seq ${rounds}); do curl -sS --max-time 5 http://${clusterIp}/sp25; echo; done`);
+  expect(fromPod.code, fromPod.stderr).toBe(0);
+  const viaClusterIp = new Set(fromPod.stdout.trim().split("\n").map((line) => (JSON.parse(line) as { pod: string }).pod));
+  expect([...viaClusterIp].sort(), "replicas answering through the ClusterIP").toEqual(LB_READY);
+  evidence.add({ request: `${rounds} requests each way to Service ${LB}`, status: "spread", excerpt: `API server proxy: ${[...viaApi].join(", ")}; ClusterIP: ${[...viaClusterIp].join(", ")}; never ${LB_UNREADY}`, durationMs: 0 });
+});
+
+check("SP-26", async ({ evidence, kubectl }) => {
+  // The page's way to one replica of several: a unique label on it and a Service selecting that label.
+  const labelled = await kubectl.kubectl("label", "pod", LB_READY[0]!, "-n", ns.name, "kac-unique=sp26");
+  expect(labelled.code, labelled.stderr).toBe(0);
+  const exposed = await kubectl.kubectl("expose", "pod", LB_READY[0]!, "-n", ns.name, "--name=sp26", "--port=80", "--target-port=8080", "--selector=kac-unique=sp26");
+  expect(exposed.code, exposed.stderr).toBe(0);
+  // The new Service's endpoints appear shortly after it; then every request reaches that Pod.
+  await expect.poll(async () => (await ask(new EvidenceLog(), paths[0]!, svc("sp26", "/"))).status, { timeout: 30_000 }).toBe(200);
+  for (const path of paths) {
+    for (let i = 0; i < 5; i++) {
+      const answer = await ask(evidence, path, svc("sp26", `/sp26-${i}`));
+      expect(answer.status, path.name).toBe(200);
+      expect(JSON.parse(answer.body).pod, path.name).toBe(LB_READY[0]);
+    }
+  }
+});
+
+check("SP-27", async ({ run, evidence, kubectl }) => {
+  // UDP reaches the Pod through kube-proxy (the Service's ClusterIP, from a Pod) ...
+  await shellPod(run);
+  const clusterIp = (await ns.config.makeApiClient(CoreV1Api).readNamespacedService({ name: "udp", namespace: ns.name })).spec!.clusterIP!;
+  const datagram = await inPod(kubectl, ns.name, "client", `bash -c "exec 3<>/dev/udp/${clusterIp}/53; printf sp27 >&3; timeout 5 dd bs=512 count=1 status=none <&3"`);
+  expect(datagram.stdout, datagram.stderr).toContain(`kac-fixture udp ${BACKEND} ${BACKEND_PORTS.udp}: sp27`);
+  // ... while the API server proxy, HTTP only, answers that Service's port with an error, never data.
+  for (const path of paths) {
+    const answer = await ask(evidence, path, svc("udp:dns", "/"));
+    expect(answer.status, path.name).toBeGreaterThanOrEqual(400);
+    expect(answer.body, path.name).not.toContain("kac-fixture");
+  }
+});
+
+check("SP-28", async ({ evidence }) => {
+  // The page's example, `https:NAME:` with a sub-path and a query, and a query holding colons.
+  for (const [rest, path, query] of [["/_cluster/health?pretty=true", "/_cluster/health", "pretty=true"], ["/_search?q=user:kimchy", "/_search", "q=user:kimchy"]] as const) {
+    const echoes = await expectBackend(evidence, svc("https:secure:", rest), "https", 8443);
+    for (const echo of echoes) expect({ path: echo.path, rawQuery: echo.rawQuery }).toEqual({ path, rawQuery: query });
+  }
+});
+
+let shell: Promise<void> | undefined;
+/** A probe Pod "client" for checks that ask from inside the cluster, started once per worker. */
+function shellPod(run: RunContext): Promise<void> {
+  shell ??= startProbePod(ns.config, ns.name, "client", run.probeImage);
+  return shell;
+}

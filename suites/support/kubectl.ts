@@ -52,11 +52,14 @@ export class Kubectl {
     return this.command("/bin/sh", ["-c", script], script);
   }
 
-  /** Any command, shown in the evidence as `shown` (the form a reader of the documentation would type). */
-  command(file: string, args: string[], shown: string): Promise<CommandResult> {
+  /**
+   * Any command, shown in the evidence as `shown` (the form a reader of the documentation would type);
+   * `env` replaces the environment bound to the target, for checks about what kubectl finds on its own.
+   */
+  command(file: string, args: string[], shown: string, env: NodeJS.ProcessEnv = this.env): Promise<CommandResult> {
     const began = Date.now();
     return new Promise((resolve) => {
-      execFile(file, args, { env: this.env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      execFile(file, args, { env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         this.evidence.add({ request: shown, status: code, excerpt: stdout || stderr, durationMs: Date.now() - began });
         resolve({ code, stdout, stderr });
