@@ -29,9 +29,10 @@ export function findRegressions(baseline: Report, checks: CheckResult[]): Regres
 
 /**
  * Differences below this many milliseconds are never latency regressions: on loopback a path's p50 is a
- * few milliseconds, and a scheduler hiccup can double it without anything having got slower.
+ * few milliseconds, and on a busy machine a scheduler hiccup can triple a p95 of 30 samples (seen: 3.5 ms
+ * to 9.9 ms) without anything having got slower.
  */
-export const LATENCY_NOISE_FLOOR_MS = 5;
+export const LATENCY_NOISE_FLOOR_MS = 10;
 
 /** Paths measured in both runs whose p50 or p95 now exceeds `factor` times the baseline's. */
 export function findLatencyRegressions(baseline: Report, now: readonly PathLatency[], factor: number): LatencyRegression[] {
