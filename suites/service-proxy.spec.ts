@@ -340,9 +340,10 @@ check("SP-25", async ({ run, evidence, kubectl }) => {
   // Through kube-proxy, from a Pod: the ClusterIP, likewise.
   await shellPod(run);
   const clusterIp = (await ns.config.makeApiClient(CoreV1Api).readNamespacedService({ name: LB, namespace: ns.name })).spec!.clusterIP!;
-  const fromPod = await inPod(kubectl, ns.name, "client", `for i in $(seq ${rounds}); do curl -sS --max-time 5 http://${clusterIp}/sp25; echo; done`);
+  const fromPod = await inPod(kubectl, ns.name, "client", `for i in $(seq ${rounds}); do curl -sS --max-time 5 http://${clusterIp}/sp25; done`);
   expect(fromPod.code, fromPod.stderr).toBe(0);
-  const viaClusterIp = new Set(fromPod.stdout.trim().split("\n").map((line) => (JSON.parse(line) as { pod: string }).pod));
+  // One JSON echo a line (the fixture ends each with a newline).
+  const viaClusterIp = new Set(fromPod.stdout.split("\n").filter((line) => line.trim()).map((line) => (JSON.parse(line) as { pod: string }).pod));
   expect([...viaClusterIp].sort(), "replicas answering through the ClusterIP").toEqual(LB_READY);
   evidence.add({ request: `${rounds} requests each way to Service ${LB}`, status: "spread", excerpt: `API server proxy: ${[...viaApi].join(", ")}; ClusterIP: ${[...viaClusterIp].join(", ")}; never ${LB_UNREADY}`, durationMs: 0 });
 });
