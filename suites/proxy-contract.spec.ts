@@ -1,3 +1,4 @@
+import { stopProcess } from "../harness/process/stop-process.ts";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -392,10 +393,6 @@ async function untilLine(evidence: EvidenceLog, kubectl: string, args: string[],
     if (match && use) await use(match);
     return match;
   } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
+    await stopProcess(child);
   }
 }

@@ -1,3 +1,4 @@
+import { stopProcess } from "../process/stop-process.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 
 /** How long `kubectl proxy` may take to say where it serves. */
@@ -50,10 +51,8 @@ export class KubectlProxy {
     return new KubectlProxy(child, banner);
   }
 
-  async stop(): Promise<void> {
-    if (this.process.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.process.once("exit", resolve));
-    this.process.kill("SIGTERM");
-    await exited;
+  stop(): Promise<void> {
+    return stopProcess(this.process);
   }
+
 }

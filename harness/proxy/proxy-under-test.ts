@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "undici";
+import { stopProcess } from "../process/stop-process.ts";
 import { freePort } from "../net/free-port.ts";
 import { PROXY_UNDER_TEST } from "../report/proxy-comparison.ts";
 import type { RunContext } from "../run/run-context.ts";
@@ -52,12 +53,9 @@ export class ProxyUnderTest {
   }
 
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid!, "SIGTERM");
-    await exited;
+    if (this.process) await stopProcess(this.process, { group: true });
   }
+
 }
 
 /** Whether anything answers HTTP at BASE/api/ within a few seconds (a hanging proxy does not). */

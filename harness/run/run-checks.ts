@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import { stopProcess } from "../process/stop-process.ts";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -91,7 +91,8 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
     const runFile = join(runDir, "run.json");
     await mkdir(runDir, { recursive: true });
     await writeFile(runFile, JSON.stringify(runContext, null, 2));
-    await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopChild(child)));
+    // The suites' runner is stopped and waited for on every way out: nothing creates objects while cleanup runs.
+    await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopProcess(child)));
     guard.remove("suites");
     const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
     await pointLatest(reportRoot, runId).then(
@@ -155,14 +156,6 @@ async function preflightProxy(run: RunContext): Promise<void> {
   } catch (error) {
     throw new UsageError(`the proxy under test did not start: ${(error as Error).message.split("\n")[0]}`, "check --proxy-command (or that --proxy-url answers GET /api/)");
   }
-}
-
-/** Stops the suites' runner and waits for it, so that nothing creates objects while cleanup runs. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
 }
 
 async function ensureWritable(dir: string): Promise<void> {
