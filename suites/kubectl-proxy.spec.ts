@@ -9,8 +9,7 @@ import { check, expect, test } from "./support/check.ts";
 import { freePort, hasIpv6Loopback } from "../harness/net/free-port.ts";
 import { http, tlsAgent } from "./support/http.ts";
 import { KubectlProxy, startProxy } from "./support/kubectl-proxy.ts";
-import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
-import { KUBECTL_PROXY } from "../harness/report/proxy-comparison.ts";
+import { startCheckedProxies, stopAll } from "./support/checked-proxies.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import type { EvidenceLog } from "./support/evidence.ts";
 import type { RunContext } from "../harness/run/run-context.ts";
@@ -33,13 +32,11 @@ async function withProxy(run: RunContext, evidence: EvidenceLog, args: string[],
  * the host filter).
  */
 async function forEachProxy(run: RunContext, evidence: EvidenceLog, body: (base: string, port: number, path: string) => Promise<void>): Promise<void> {
-  await withProxy(run, evidence, ["--port=0"], (proxy) => body(proxy.url, proxy.port, KUBECTL_PROXY));
-  const underTest = await ProxyUnderTest.start(run);
-  if (!underTest) return;
+  const proxies = await startCheckedProxies(run, evidence);
   try {
-    await body(underTest.path.base, Number(new URL(underTest.path.base).port), underTest.path.name);
+    for (const proxy of proxies) await body(proxy.base, proxy.port, proxy.name);
   } finally {
-    await underTest.stop();
+    await stopAll(proxies);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -26,9 +26,9 @@ export async function cachedBuild(name: string, key: string, build: (dir: string
   const dir = join(parent, `${name}-${key}`);
   if (existsSync(dir)) return { dir, cached: true };
   await mkdir(parent, { recursive: true });
-  const building = join(parent, `.${name}-${key}.building-${process.pid}-${Date.now()}`);
+  // mkdtemp: two builds of one key, even in one process and one millisecond, get distinct directories.
+  const building = await mkdtemp(join(parent, `.${name}-${key}.building-`));
   try {
-    await mkdir(building);
     await build(building);
     await rename(building, dir).catch((error: NodeJS.ErrnoException) => {
       // Another run finished the same build first: its entry is as good as ours.
