@@ -25,7 +25,8 @@ export { KindCluster, StartedKindCluster, ClusterStartError, type KindClusterOpt
 export { loadClusterConfig, type ClusterConfig } from "./kind/cluster-config.ts";
 export { CATALOG, type CatalogEntry } from "./catalog/catalog.ts";
 export { UsageError } from "./errors/usage-error.ts";
-export type { Report, CheckResult, Evidence, Outcome } from "./report/model.ts";
+export type { Report, CheckResult, Outcome } from "./report/model.ts";
+export type { Evidence } from "./ground/evidence.ts";
 export type { RunOptions } from "./run/run-options.ts";
 
 /**

@@ -12,7 +12,7 @@ import { clusterAccess } from "./support/cluster-access.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { KubectlProxy, startProxy } from "./support/kubectl-proxy.ts";
 import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
-import { KUBECTL_PROXY, PROXY_UNDER_TEST } from "../harness/report/proxy-comparison.ts";
+import { KUBECTL_PROXY, PROXY_UNDER_TEST } from "../harness/ground/access-paths.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { screenshot } from "./support/screenshot.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";

@@ -12,7 +12,7 @@ import { KubectlProxy, startProxy } from "./support/kubectl-proxy.ts";
 import { startCheckedProxies, stopAll } from "./support/checked-proxies.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import type { EvidenceLog } from "./support/evidence.ts";
-import type { RunContext } from "../harness/run/run-context.ts";
+import type { RunContext } from "../harness/ground/run-context.ts";
 
 // access-cluster#using-kubectl-proxy: kubectl proxy finds the API server, authenticates with the
 // kubeconfig's credentials and serves the API on a local address with no credentials of its own.

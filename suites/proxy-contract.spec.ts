@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { isLoopback, listeningAddresses } from "../harness/net/listening-addresses.ts";
-import { KUBECTL_PROXY } from "../harness/report/proxy-comparison.ts";
+import { KUBECTL_PROXY } from "../harness/ground/access-paths.ts";
 import { ask, directPath, type ApiPath } from "./support/api-paths.ts";
 import { deployBackend, service } from "./support/backend.ts";
 import { check, expect, test, type Verdict } from "./support/check.ts";

@@ -11,7 +11,7 @@ import { useSuiteNamespace } from "./support/namespace.ts";
 import { inPod, startProbePod } from "./support/probe-pod.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";
 import type { HttpAnswer } from "./support/http.ts";
-import type { RunContext } from "../harness/run/run-context.ts";
+import type { RunContext } from "../harness/ground/run-context.ts";
 
 // access-cluster-services#manually-constructing-apiserver-proxy-urls: the API server proxies to
 // Services, Pods and nodes at /api/v1/namespaces/NS/services/[https:]NAME[:PORT]/proxy/PATH. Every

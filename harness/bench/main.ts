@@ -17,7 +17,8 @@ import { Progress } from "../log/progress.ts";
 import { suiteNames } from "../run/suite-runner.ts";
 import { prepareCluster } from "../target/prepared-cluster.ts";
 import { measureAccessPaths } from "../latency/access-paths.ts";
-import { latencyCells, type PathLatency } from "../latency/latency.ts";
+import { latencyCells } from "../latency/latency.ts";
+import { type PathLatency } from "../ground/path-latency.ts";
 import { ProcessTreeMemory } from "./process-memory.ts";
 
 const CLI = new URL("../cli/main.ts", import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { labelValue, RUN_LABEL } from "../run/labels.ts";
+import { labelValue, RUN_LABEL } from "../ground/labels.ts";
 
 /** How long deleted namespaces may take to go (their Pods terminating). */
 const GONE_TIMEOUT_MS = 120_000;

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { basename, isAbsolute } from "node:path";
 import type { ContainerRuntimeClient } from "testcontainers";
-import { RUN_LABEL, WORK_DIR_LABEL } from "../run/labels.ts";
+import { RUN_LABEL, WORK_DIR_LABEL } from "../ground/labels.ts";
 import { labelFilters } from "./docker-debris.ts";
 
 /**

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { RUN_LABEL } from "../run/labels.ts";
+import { RUN_LABEL } from "../ground/labels.ts";
 import { countLabelled, removeLabelled } from "../cleanup/docker-debris.ts";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { removeWorkDirs } from "../cleanup/work-dirs.ts";
-import { CLIENT_NAMES } from "../clients/client-build.ts";
+import { CLIENT_NAMES } from "../ground/prepared-clients.ts";
 import { prepareClients } from "../clients/prepare-clients.ts";
 import { UsageError } from "../errors/usage-error.ts";
 import { ClusterStartError } from "../kind/cluster.ts";

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import type { Evidence } from "../report/model.ts";
+import type { Evidence } from "../ground/evidence.ts";
 
 /** How much of a failed step's output the evidence keeps: its end, where compilers and pip say why. */
 const TAIL_CHARS = 1500;

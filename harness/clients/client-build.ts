@@ -1,24 +1,4 @@
-import type { Evidence } from "../report/model.ts";
-
-/** The documented client snippets that need a build or an install before a check can run them. */
-export type ClientName = "go" | "python" | "java";
-export const CLIENT_NAMES: readonly ClientName[] = ["go", "python", "java"];
-
-/**
- * A client snippet made ready before the checks start, so that a check's time is what it measures:
- * - ready: the command that runs the snippet (arguments follow);
- * - no-toolchain: the runtime is absent on this machine, the only reason a client check may skip;
- * - failed: the toolchain is there but the build or install failed; the checks that need this client
- *   fail with the build's own output as evidence.
- */
-export type ClientBuild =
-  | { state: "ready"; command: string[]; cached: boolean }
-  | { state: "no-toolchain"; toolchain: string; reason: string }
-  | { state: "failed"; reason: string; evidence: Evidence };
-
-/** A client as the run prepared it, with the time that took (near zero when the cache had it). */
-export type PreparedClient = ClientBuild & { preparedMs: number };
-export type PreparedClients = Partial<Record<ClientName, PreparedClient>>;
+import { CLIENT_NAMES, type ClientName } from "../ground/prepared-clients.ts";
 
 /** Which snippets each catalog check runs. */
 export const CLIENTS_OF_CHECK: Readonly<Record<string, readonly ClientName[]>> = {

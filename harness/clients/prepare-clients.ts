@@ -1,7 +1,7 @@
 import type { Progress } from "../log/progress.ts";
 import { seconds } from "../log/progress.ts";
 import { BuildStepError } from "./build-step.ts";
-import type { ClientBuild, ClientName, PreparedClient, PreparedClients } from "./client-build.ts";
+import type { ClientBuild, ClientName, PreparedClient, PreparedClients } from "../ground/prepared-clients.ts";
 import { buildGoClient } from "./go-client.ts";
 import { buildJavaClient } from "./java-client.ts";
 import { buildPythonClient } from "./python-client.ts";

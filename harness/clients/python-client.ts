@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { CLIENT_SNIPPETS_DIR } from "../paths.ts";
 import { cachedBuild, inputKey } from "./build-cache.ts";
 import { buildStep, canRun } from "./build-step.ts";
-import type { ClientBuild } from "./client-build.ts";
+import type { ClientBuild } from "../ground/prepared-clients.ts";
 
 /** The official Python client (PyPI `kubernetes`) the snippet runs with. */
 export const PYTHON_CLIENT = "kubernetes==37.0.2";

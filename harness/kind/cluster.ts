@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { RUN_LABEL, WORK_DIR_LABEL } from "../run/labels.ts";
+import { RUN_LABEL, WORK_DIR_LABEL } from "../ground/labels.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

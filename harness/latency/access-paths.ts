@@ -2,10 +2,11 @@ import type { RequestOptions } from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Agent } from "undici";
 import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
-import { PROXY_UNDER_TEST, KUBECTL_PROXY } from "../report/proxy-comparison.ts";
-import type { RunContext } from "../run/run-context.ts";
+import { PROXY_UNDER_TEST, KUBECTL_PROXY } from "../ground/access-paths.ts";
+import type { RunContext } from "../ground/run-context.ts";
 import { KubectlProxy } from "../proxy/kubectl-proxy.ts";
-import { measureLatency, type PathLatency, type TimedPath } from "./latency.ts";
+import { measureLatency, type TimedPath } from "./latency.ts";
+import { type PathLatency } from "../ground/path-latency.ts";
 
 /** The fixed request mix every API path is timed with: discovery, a namespaced read, the version. */
 const API_MIX = ["/api", "/api/v1/namespaces/default", "/version"];

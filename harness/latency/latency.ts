@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { request } from "undici";
+import type { LatencyFigures, PathLatency } from "../ground/path-latency.ts";
 
 /** One access path to time: a base URL, and how to reach it (TLS agent, credentials). */
 export interface TimedPath {
@@ -11,22 +12,6 @@ export interface TimedPath {
   headers?: Record<string, string>;
 }
 
-export interface LatencyFigures {
-  path: string;
-  requests: number;
-  p50Ms: number;
-  p95Ms: number;
-  /** p50 divided by the direct path's p50 (1 for the direct path itself). */
-  overhead?: number;
-}
-
-/** A path that could not be timed: latency is a figure, not a check, so the run goes on and says why. */
-export interface UnmeasuredPath {
-  path: string;
-  unmeasured: string;
-}
-
-export type PathLatency = LatencyFigures | UnmeasuredPath;
 
 /** The cells every latency table shows (report, benchmark): requests, p50, p95, overhead vs direct. */
 export function latencyCells(l: PathLatency): [string, string, string, string] {

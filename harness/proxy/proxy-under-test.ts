@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "undici";
 import { stopProcess } from "../process/stop-process.ts";
 import { freePort } from "../net/free-port.ts";
-import { PROXY_UNDER_TEST } from "../report/proxy-comparison.ts";
-import type { RunContext } from "../run/run-context.ts";
+import { PROXY_UNDER_TEST } from "../ground/access-paths.ts";
+import type { RunContext } from "../ground/run-context.ts";
 
 /** How long a proxy command may take to answer its first request. */
 const START_TIMEOUT_MS = 30_000;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors/usage-error.ts";
-import type { PathLatency } from "../latency/latency.ts";
+import type { PathLatency } from "../ground/path-latency.ts";
 import { REPORT_SCHEMA, type CheckResult, type LatencyRegression, type Regression, type Report } from "./model.ts";
 
 /** Reads a saved report.json (to compare against, or to read); anything but this schema version is refused. */

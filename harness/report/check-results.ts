@@ -1,5 +1,6 @@
 import { CATALOG, docUrl } from "../catalog/catalog.ts";
-import type { CheckResult, Evidence, Outcome } from "./model.ts";
+import type { CheckResult, Outcome } from "./model.ts";
+import type { Evidence } from "../ground/evidence.ts";
 
 /** What one finished check reported, before it is matched against the catalog. */
 export interface FinishedCheck {

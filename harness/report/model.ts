@@ -1,5 +1,7 @@
 import type { CatalogEntry } from "../catalog/catalog.ts";
-import type { PathLatency } from "../latency/latency.ts";
+import type { Evidence } from "../ground/evidence.ts";
+import type { PathLatency } from "../ground/path-latency.ts";
+import type { TargetDescription } from "../ground/target.ts";
 
 /**
  * report.json, version 1. Consumers should check `schema` before reading: a new major version may
@@ -14,20 +16,6 @@ export const REPORT_SCHEMA = "kube-access-conformance/report@1";
 export type Outcome = "pass" | "fail" | "warn" | "skip" | "n/a" | "not-selected";
 export const OUTCOMES: readonly Outcome[] = ["pass", "fail", "warn", "skip", "n/a", "not-selected"];
 
-/** One observation a check made: what it asked, what came back, how long it took. */
-export interface Evidence {
-  /** The request or command, e.g. "GET https://127.0.0.1:40123/api" or "kubectl version -o json". */
-  request: string;
-  /** HTTP status, exit code, or a word such as "tls-error". */
-  status: string | number;
-  /** A short excerpt of the body or output, secrets redacted. */
-  excerpt: string;
-  durationMs: number;
-  note?: string;
-  /** Which access path answered, where a check asks several (kubectl proxy, direct, proxy under test). */
-  path?: string;
-}
-
 export interface CheckResult {
   id: string;
   section: CatalogEntry["section"];
@@ -40,16 +28,6 @@ export interface CheckResult {
   docDrift?: string;
   evidence: Evidence[];
   durationMs: number;
-}
-
-export interface TargetDescription {
-  kind: "kind" | "existing";
-  server: string;
-  context: string;
-  serverVersion: string;
-  nodeImage?: string;
-  /** Time from the first node container to every node Ready, for kind targets. */
-  clusterStartMs?: number;
 }
 
 export interface Report {

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
-import { loadRunContext } from "../run/run-context.ts";
+import { loadRunContext } from "../ground/run-context.ts";
 import { findLatencyRegressions, findRegressions, loadBaseline } from "./baseline.ts";
 import { toCheckResults, type FinishedCheck } from "./check-results.ts";
 import { compareProxies } from "./proxy-comparison.ts";
 import type { Screenshots } from "./html.ts";
-import { REPORT_SCHEMA, summarize, type Evidence, type Report } from "./model.ts";
+import { REPORT_SCHEMA, summarize, type Report } from "./model.ts";
+import { type Evidence } from "../ground/evidence.ts";
 import { writeReport } from "./write-report.ts";
 
 /**

@@ -1,7 +1,5 @@
 import type { CheckResult, ProxyComparison } from "./model.ts";
-
-export const KUBECTL_PROXY = "kubectl proxy";
-export const PROXY_UNDER_TEST = "proxy under test";
+import { KUBECTL_PROXY, PROXY_UNDER_TEST } from "../ground/access-paths.ts";
 
 /**
  * The side-by-side view of a proxy-under-test run: for every check that asked both proxies, the

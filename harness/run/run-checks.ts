@@ -16,7 +16,7 @@ import { closingLine, type Report } from "../report/model.ts";
 import { connectExistingCluster } from "../target/existing-cluster.ts";
 import { startKindTarget } from "../target/kind-target.ts";
 import type { Target } from "../target/target.ts";
-import type { RunContext } from "./run-context.ts";
+import type { RunContext } from "../ground/run-context.ts";
 import type { RunOptions } from "./run-options.ts";
 import { selectChecks } from "./selection.ts";
 import { checkSuiteNames, runSuites } from "./suite-runner.ts";

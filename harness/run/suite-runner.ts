@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { UsageError } from "../errors/usage-error.ts";
 import { PLAYWRIGHT_CONFIG, PROJECT_ROOT, SOURCE_EXTENSION, SUITES_DIR } from "../paths.ts";
-import { RUN_FILE_VARIABLE } from "./run-context.ts";
+import { RUN_FILE_VARIABLE } from "../ground/run-context.ts";
 
 /** Suite names: the spec files under suites/, one per catalog section. */
 export function suiteNames(): string[] {

@@ -4,7 +4,7 @@ import { loadClusterConfig, type ClusterConfig } from "../kind/cluster-config.ts
 import { loadImage } from "../kind/load-image.ts";
 import { copyNodeKubectl } from "../kind/node-kubectl.ts";
 import type { Progress } from "../log/progress.ts";
-import type { PublishedPort } from "../run/run-context.ts";
+import type { PublishedPort } from "../ground/target.ts";
 import type { Target } from "./target.ts";
 
 export interface KindTargetOptions {

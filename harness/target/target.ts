@@ -1,4 +1,4 @@
-import type { PublishedPort } from "../run/run-context.ts";
+import type { PublishedPort } from "../ground/target.ts";
 
 /** The cluster a run checks: one the harness started (kind) or one the user pointed at. */
 export interface Target {

@@ -3,8 +3,8 @@ import { clusterAccess } from "./cluster-access.ts";
 import type { EvidenceLog } from "./evidence.ts";
 import { http, tlsAgent, type HttpAnswer, type HttpOptions } from "./http.ts";
 import type { KubectlProxy } from "./kubectl-proxy.ts";
-import { KUBECTL_PROXY } from "../../harness/report/proxy-comparison.ts";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import { KUBECTL_PROXY } from "../../harness/ground/access-paths.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 
 /** One way to reach the API: through a proxy (no credentials) or straight to the API server with a token. */
 export interface ApiPath {

@@ -1,7 +1,7 @@
 import { test as base } from "@playwright/test";
 import { catalogEntry } from "../../harness/catalog/catalog.ts";
 import { DOC_DRIFT, NOT_APPLICABLE, WARN } from "../../harness/report/check-results.ts";
-import { loadRunContext, type RunContext } from "../../harness/run/run-context.ts";
+import { loadRunContext, type RunContext } from "../../harness/ground/run-context.ts";
 import { EvidenceLog } from "./evidence.ts";
 import { Kubectl } from "./kubectl.ts";
 

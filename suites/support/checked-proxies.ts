@@ -1,6 +1,6 @@
 import { ProxyUnderTest } from "../../harness/proxy/proxy-under-test.ts";
-import { KUBECTL_PROXY } from "../../harness/report/proxy-comparison.ts";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import { KUBECTL_PROXY } from "../../harness/ground/access-paths.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 import type { ApiPath } from "./api-paths.ts";
 import type { EvidenceLog } from "./evidence.ts";
 import { startProxy } from "./kubectl-proxy.ts";

@@ -1,6 +1,6 @@
 import type { RequestOptions } from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 
 /** The target's API server and credentials, as the run's kubeconfig gives them. */
 export interface ClusterAccess {

@@ -1,5 +1,5 @@
 import { redact } from "../../harness/log/redact.ts";
-import type { Evidence } from "../../harness/report/model.ts";
+import type { Evidence } from "../../harness/ground/evidence.ts";
 
 /** How much of a body or output the report keeps: enough to prove which backend answered. */
 const EXCERPT_CHARS = 400;

@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:https";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 
 /** What an impostor answers: API-shaped data no proxy may ever pass on. */
 export const IMPOSTOR_DATA = "IMPOSTOR-DATA";

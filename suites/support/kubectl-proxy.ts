@@ -1,5 +1,5 @@
 import { KubectlProxy } from "../../harness/proxy/kubectl-proxy.ts";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 import type { EvidenceLog } from "./evidence.ts";
 
 export { KubectlProxy };

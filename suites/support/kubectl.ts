@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { dirname } from "node:path";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 import type { EvidenceLog } from "./evidence.ts";
 
 export interface CommandResult {

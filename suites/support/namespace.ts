@@ -4,8 +4,8 @@ import { join } from "node:path";
 import type { TestType } from "@playwright/test";
 import { CoreV1Api, KubeConfig, type V1Namespace } from "@kubernetes/client-node";
 import { namespacedKubeconfig } from "./namespaced-kubeconfig.ts";
-import { labelValue, RUN_LABEL } from "../../harness/run/labels.ts";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import { labelValue, RUN_LABEL } from "../../harness/ground/labels.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 
 /** How long a namespace may take to go away (its pods terminating). */
 const DELETE_TIMEOUT_MS = 120_000;

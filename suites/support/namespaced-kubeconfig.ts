@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 
 /**
  * A copy of the run's kubeconfig whose current context works in the suite's namespace, so that the

@@ -1,5 +1,5 @@
-import type { ClientName } from "../../harness/clients/client-build.ts";
-import type { RunContext } from "../../harness/run/run-context.ts";
+import type { ClientName } from "../../harness/ground/prepared-clients.ts";
+import type { RunContext } from "../../harness/ground/run-context.ts";
 import { test } from "./check.ts";
 import type { EvidenceLog } from "./evidence.ts";
 

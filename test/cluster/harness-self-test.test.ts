@@ -12,7 +12,7 @@ import { prepareCluster } from "../../harness/target/prepared-cluster.ts";
 import { Progress } from "../../harness/log/progress.ts";
 import type { Report } from "../../harness/report/model.ts";
 import { CATALOG } from "../../harness/catalog/catalog.ts";
-import { RUN_LABEL } from "../../harness/run/labels.ts";
+import { RUN_LABEL } from "../../harness/ground/labels.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_ROOT, runCli, startCli } from "../support/cli.ts";
 

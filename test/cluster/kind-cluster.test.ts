@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RUN_LABEL } from "../../harness/run/labels.ts";
+import { RUN_LABEL } from "../../harness/ground/labels.ts";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import type { PreparedClients } from "../clients/client-build.ts";
-import type { PathLatency } from "../latency/latency.ts";
-import type { TargetDescription } from "../report/model.ts";
+import type { PreparedClients } from "./prepared-clients.ts";
+import type { PathLatency } from "./path-latency.ts";
+import type { PublishedPort, TargetDescription } from "./target.ts";
 
 /**
  * What the CLI hands to the suites and the reporter, which run in Playwright's processes: written to
@@ -35,14 +35,6 @@ export interface RunContext {
   latency?: PathLatency[];
   /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */
   nodePortMappings: PublishedPort[];
-}
-
-export interface PublishedPort {
-  node: string;
-  containerPort: number;
-  protocol: string;
-  hostAddress: string;
-  hostPort: number;
 }
 
 export const RUN_FILE_VARIABLE = "KAC_RUN_FILE";
