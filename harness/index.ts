@@ -18,10 +18,12 @@ import { Progress } from "./log/progress.ts";
 import { loadBaseline } from "./report/baseline.ts";
 import type { Report } from "./report/model.ts";
 import { runChecks as runWithSupport } from "./run/run-checks.ts";
-import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE, type RunOptions } from "./run/run-options.ts";
+import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "./ground/suite-images.ts";
+import type { RunOptions } from "./run/run-options.ts";
 import { DEFAULT_KIND_CONFIG } from "./paths.ts";
 
-export { KindCluster, StartedKindCluster, ClusterStartError, type KindClusterOptions } from "./kind/cluster.ts";
+export { KindCluster, StartedKindCluster, type KindClusterOptions } from "./kind/cluster.ts";
+export { ClusterStartError } from "./errors/cluster-start-error.ts";
 export { loadClusterConfig, type ClusterConfig } from "./kind/cluster-config.ts";
 export { CATALOG, type CatalogEntry } from "./catalog/catalog.ts";
 export { UsageError } from "./errors/usage-error.ts";
@@ -43,6 +45,8 @@ export async function runChecks(options: Partial<RunOptions> = {}, progress = ne
     probeImage: DEFAULT_PROBE_IMAGE,
     reportDir: "reports",
     keep: false,
+    inCluster: false,
+    allowInCluster: false,
     dryRun: false,
     suites: [],
     latencyFactor: 2,

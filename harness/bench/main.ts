@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { Progress } from "../log/progress.ts";
 import { suiteNames } from "../run/suite-runner.ts";
-import { prepareCluster } from "../target/prepared-cluster.ts";
+import { prepareCluster } from "../providers/kind/prepared-cluster.ts";
 import { measureAccessPaths } from "../latency/access-paths.ts";
 import { latencyCells } from "../latency/latency.ts";
 import { type PathLatency } from "../ground/path-latency.ts";

@@ -1,15 +1,10 @@
 #!/usr/bin/env node
-import { RUN_LABEL } from "../ground/labels.ts";
-import { countLabelled, removeLabelled } from "../cleanup/docker-debris.ts";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
-import { removeWorkDirs } from "../cleanup/work-dirs.ts";
 import { CLIENT_NAMES } from "../ground/prepared-clients.ts";
 import { prepareClients } from "../clients/prepare-clients.ts";
 import { UsageError } from "../errors/usage-error.ts";
-import { ClusterStartError } from "../kind/cluster.ts";
-import { loadClusterConfig } from "../kind/cluster-config.ts";
-import { connectDockerHost } from "../kind/docker-host.ts";
-import { UPSTREAM_NODE_IMAGE } from "../kind/node-image.ts";
+import { ClusterStartError } from "../errors/cluster-start-error.ts";
+import { chooseProvider, type ProviderChoice } from "../providers/choose-provider.ts";
 import { Progress } from "../log/progress.ts";
 import { redact } from "../log/redact.ts";
 import { loadBaseline } from "../report/baseline.ts";
@@ -30,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     case "down":
-      return down(command.runId);
+      return down(command.runId, command.provider);
     case "prepare":
       return prepare();
     case "run":
@@ -45,8 +40,7 @@ function dryRun(options: RunOptions): number {
   checkSuiteNames(options.suites);
   const selection = selectChecks(options.suites, options.grep);
   if (options.baseline) loadBaseline(options.baseline);
-  const kind = options.kubeconfig ? undefined : { config: loadClusterConfig(options.kindConfig), image: options.nodeImage ?? `${UPSTREAM_NODE_IMAGE} (or its offline build)` };
-  for (const line of describeRun(selection, kind)) process.stdout.write(`${line}\n`);
+  for (const line of describeRun(selection, chooseProvider(options))) process.stdout.write(`${line}\n`);
   return 0;
 }
 
@@ -59,13 +53,9 @@ async function prepare(): Promise<number> {
   return Object.values(clients).some((c) => c.state === "failed") ? 1 : 0;
 }
 
-/** Removes kind clusters left by --keep, with their work directories: one run's, or every run's. */
-async function down(runId: string | undefined): Promise<number> {
-  const client = await connectDockerHost();
-  const before = await countLabelled(client, RUN_LABEL, runId);
-  const workDirs = await removeWorkDirs(client, runId);
-  await removeLabelled(client, RUN_LABEL, runId);
-  progress.info(`removed ${before.containers} containers, ${before.networks} networks and ${workDirs} work directories${runId ? ` of run ${runId}` : ""}`);
+/** Removes what earlier runs left, through the provider the options name (kind clusters by default). */
+async function down(runId: string | undefined, choice: ProviderChoice): Promise<number> {
+  progress.info(await chooseProvider(choice).down(runId));
   return 0;
 }
 
@@ -79,7 +69,7 @@ main(process.argv.slice(2)).then(
     }
     if (error instanceof ClusterStartError) {
       // The environment, not the checks: exit 2, with what the node said for whoever debugs it.
-      process.stderr.write(`${redact(error.detail).replace(/^/gm, "    ")}\nerror: ${error.message}; the lines above are the node's own output\n`);
+      process.stderr.write(`${redact(error.detail).replace(/^/gm, "    ")}\nerror: ${error.message}; the lines above are ${error.detailSource}\n`);
       process.exit(2);
     }
     process.stderr.write(`internal error: ${(error as Error).stack ?? error}\n`);

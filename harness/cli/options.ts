@@ -2,11 +2,14 @@ import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { UsageError } from "../errors/usage-error.ts";
 import { DEFAULT_KIND_CONFIG, IMAGES_BUILD_COMMAND } from "../paths.ts";
-import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE, type RunOptions } from "../run/run-options.ts";
+import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../ground/suite-images.ts";
+import type { RunOptions } from "../run/run-options.ts";
+import type { ProviderChoice } from "../providers/choose-provider.ts";
+import { IN_CLUSTER_CONSENT_VARIABLE } from "../providers/in-cluster/in-cluster-provider.ts";
 
 export type Command =
   | { name: "run"; options: RunOptions }
-  | { name: "down"; runId?: string }
+  | { name: "down"; runId?: string; provider: ProviderChoice }
   | { name: "prepare" }
   | { name: "help" };
 
@@ -14,7 +17,9 @@ export const USAGE = `Usage: kube-access-conformance <command> [options]
 
 Commands:
   run     start a kind cluster (or use --kubeconfig), run the access checks, write the report
-  down    remove clusters left by --keep and their kubeconfigs (all of them, or --run ID)
+  down    remove what earlier runs left (all of them, or --run ID): kind clusters kept with
+          --keep and their kubeconfigs; with --kubeconfig or --in-cluster, the namespaces
+          that killed runs left in that cluster
   prepare build the client snippets' binaries and environments into the cache (Go, Python,
           Java), as machine preparation does; a run builds what is missing itself
 
@@ -30,6 +35,9 @@ Options for run:
   --context NAME       the kubeconfig context to use (default: its current context)
   --allow-context NAME consent to check that existing cluster: the suites create (and remove)
                        namespaces labelled io.kac.run there; required with --kubeconfig
+  --in-cluster         check the cluster this Pod runs in, with its ServiceAccount (the harness
+                       image as a Job, or the Sonobuoy plugin)
+  --allow-in-cluster   consent to that (or ${IN_CLUSTER_CONSENT_VARIABLE}=true in the Pod's environment)
   --proxy-url URL      also check this proxy to the API, side by side with kubectl proxy
   --proxy-command CMD  start this proxy for the checks ({port} and {kubeconfig} are filled in)
   --baseline FILE      compare with a saved report.json: a check that passed there and fails
@@ -65,6 +73,8 @@ export function parseCommand(argv: string[]): Command {
         kubeconfig: { type: "string" },
         context: { type: "string" },
         "allow-context": { type: "string" },
+        "in-cluster": { type: "boolean" },
+        "allow-in-cluster": { type: "boolean" },
         "report-dir": { type: "string" },
         keep: { type: "boolean" },
         "dry-run": { type: "boolean" },
@@ -83,11 +93,25 @@ export function parseCommand(argv: string[]): Command {
   }
   const values = parsed.values;
   if (values.help) return { name: "help" };
-  if (name === "down") return { name: "down", runId: values.run };
+  const providerChoice = (): ProviderChoice => {
+    if (values.context && !values.kubeconfig) throw new UsageError("--context needs --kubeconfig", "name the kubeconfig that holds the context");
+    const given = [values.kubeconfig && "--kubeconfig", values["kind-config"] && "--kind-config", values["in-cluster"] && "--in-cluster"].filter(Boolean);
+    if (given.length > 1) throw new UsageError(`${given.join(" and ")} exclude each other`, "choose a kind cluster, an existing cluster or the cluster this Pod runs in");
+    return {
+      kindConfig: values["kind-config"] ?? (existsSync("kind-config.yaml") ? "kind-config.yaml" : DEFAULT_KIND_CONFIG),
+      nodeImage: values["node-image"] ?? (process.env.KAC_NODE_IMAGE || undefined),
+      keep: values.keep ?? false,
+      kubeconfig: values.kubeconfig,
+      context: values.context,
+      allowContext: values["allow-context"],
+      inCluster: values["in-cluster"] ?? false,
+      allowInCluster: (values["allow-in-cluster"] ?? false) || process.env[IN_CLUSTER_CONSENT_VARIABLE] === "true",
+    };
+  };
+  if (name === "down") return { name: "down", runId: values.run, provider: providerChoice() };
   if (name === "prepare") return { name: "prepare" };
   if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run, down and prepare (see --help)");
-  if (values.context && !values.kubeconfig) throw new UsageError("--context needs --kubeconfig", "name the kubeconfig that holds the context");
-  if (values.kubeconfig && values["kind-config"]) throw new UsageError("--kubeconfig and --kind-config exclude each other", "choose an existing cluster or a kind cluster");
+  const provider = providerChoice();
   if (values["proxy-url"] && values["proxy-command"]) throw new UsageError("--proxy-url and --proxy-command exclude each other", "name one proxy under test");
   if (values["proxy-url"] && !/^https?:\/\/[^/]+/.test(values["proxy-url"])) {
     throw new UsageError(`--proxy-url ${values["proxy-url"]} is not an http:// or https:// URL`, "pass the proxy's base URL, e.g. http://127.0.0.1:8001");
@@ -100,15 +124,10 @@ export function parseCommand(argv: string[]): Command {
   return {
     name: "run",
     options: {
-      kindConfig: values["kind-config"] ?? (existsSync("kind-config.yaml") ? "kind-config.yaml" : DEFAULT_KIND_CONFIG),
-      nodeImage: values["node-image"] ?? (process.env.KAC_NODE_IMAGE || undefined),
+      ...provider,
       fixtureImage: values["fixture-image"] ?? DEFAULT_FIXTURE_IMAGE,
       probeImage: values["probe-image"] ?? DEFAULT_PROBE_IMAGE,
-      kubeconfig: values.kubeconfig,
-      context: values.context,
-      allowContext: values["allow-context"],
       reportDir: values["report-dir"] ?? "reports",
-      keep: values.keep ?? false,
       dryRun: values["dry-run"] ?? false,
       suites: values.suite ?? [],
       grep: values.grep,

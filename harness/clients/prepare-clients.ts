@@ -34,7 +34,8 @@ export async function prepareClients(names: readonly ClientName[], progress: Pro
       evidence: error instanceof BuildStepError ? error.evidence : { request: `prepare the ${name} client`, status: "error", excerpt: String((error as Error).message), durationMs: Date.now() - begin },
     }));
     const preparedMs = Date.now() - begin;
-    progress.info(`client ${name}: ${describe(build, name)} (${seconds(preparedMs)})`);
+    // Stopped on the way out (bad input, an interrupt): not a result worth a line.
+    if (!signal?.aborted) progress.info(`client ${name}: ${describe(build, name)} (${seconds(preparedMs)})`);
     return [name, { ...build, preparedMs }];
   }));
   return Object.fromEntries(prepared);

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { Progress } from "../log/progress.ts";
 import type { Report } from "../report/model.ts";
-import { prepareCluster } from "../target/prepared-cluster.ts";
+import { prepareCluster } from "../providers/kind/prepared-cluster.ts";
 
 const CLI = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, suite: { type: "string", multiple: true } } });

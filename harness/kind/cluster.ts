@@ -4,6 +4,7 @@ import { RUN_LABEL, WORK_DIR_LABEL } from "../ground/labels.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ClusterStartError } from "../errors/cluster-start-error.ts";
 import { DEFAULT_KIND_CONFIG } from "../paths.ts";
 import { Progress } from "../log/progress.ts";
 import { loadClusterConfig } from "./cluster-config.ts";
@@ -86,7 +87,7 @@ export class KindCluster {
     for (const action of PIPELINE) {
       if (this.aborted) throw new Error("cluster start was interrupted");
       await progress.phase(action.name, () => action.run(context)).catch((error: Error) => {
-        throw new ClusterStartError(action.name, error);
+        throw actionFailed(action.name, error);
       });
     }
     progress.info(`cluster ${config.name} ready: ${context.nodes.length} nodes Ready ${((Date.now() - began) / 1000).toFixed(1)}s after start`);
@@ -161,19 +162,11 @@ export class StartedKindCluster {
   }
 }
 
-/** A start that failed in one of the pipeline's actions; `detail` holds what the failing command said. */
-export class ClusterStartError extends Error {
-  override name = "ClusterStartError";
-  readonly phase: string;
-  readonly detail: string;
-
-  constructor(phase: string, cause: Error) {
-    const lines = cause.message.trim().split("\n");
-    const problem = lines.findLast((l) => /error|fail|refused|timed out/i.test(l)) ?? lines[0]!;
-    super(`the kind cluster did not start: "${phase}" failed: ${problem.trim()}`);
-    this.phase = phase;
-    this.detail = lines.slice(-12).join("\n");
-  }
+/** Says which of the pipeline's actions failed, with what the failing command said. */
+function actionFailed(phase: string, cause: Error): ClusterStartError {
+  const lines = cause.message.trim().split("\n");
+  const problem = lines.findLast((l) => /error|fail|refused|timed out/i.test(l)) ?? lines[0]!;
+  return new ClusterStartError(`the kind cluster did not start: "${phase}" failed: ${problem.trim()}`, lines.slice(-12).join("\n"), "the node's own output");
 }
 
 /** kubeadm's bootstrap token format: [a-z0-9]{6}.[a-z0-9]{16}. */

@@ -2,7 +2,7 @@ import { IMAGES_BUILD_COMMAND } from "../paths.ts";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UsageError } from "../errors/usage-error.ts";
 import type { StartedKindCluster } from "./cluster.ts";
@@ -26,10 +26,12 @@ export async function loadImage(cluster: StartedKindCluster, image: string): Pro
     // The suites' Pods run on workers (the control plane is tainted when there are any); importing
     // there only saves a third of the time on the default cluster.
     const workers = cluster.nodes.filter((node) => node.role === "worker");
+    // A name of its own on the node: several images may load at once.
+    const target = `/kind/${basename(dir)}.tar`;
     await Promise.all((workers.length ? workers : cluster.nodes).map(async (node) => {
-      await node.copyFilesToContainer([{ source: archive, target: "/kind/loaded-image.tar" }]);
-      await node.run(["ctr", "--namespace=k8s.io", "images", "import", "--all-platforms", "/kind/loaded-image.tar"]);
-      await node.run(["rm", "/kind/loaded-image.tar"]);
+      await node.copyFilesToContainer([{ source: archive, target }]);
+      await node.run(["ctr", "--namespace=k8s.io", "images", "import", "--all-platforms", target]);
+      await node.run(["rm", target]);
     }));
   } finally {
     await rm(dir, { recursive: true, force: true });

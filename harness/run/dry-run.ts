@@ -1,5 +1,4 @@
-import { nodeNames } from "../kind/actions/start-nodes.ts";
-import type { ClusterConfig } from "../kind/cluster-config.ts";
+import type { ClusterProvider } from "../providers/provider.ts";
 import type { Selection } from "./selection.ts";
 
 /**
@@ -22,13 +21,9 @@ export const SUITE_OBJECTS: Record<string, string[]> = {
   "proxy-contract": ["Pods backend, ticker", "Service web", "ServiceAccount, Role, RoleBinding kac-contract", "ConfigMaps px05-*, px06-*, px07-*"],
 };
 
-/** The lines `run --dry-run` prints: the checks, the kind cluster it would start (if any) and each suite's objects. */
-export function describeRun(selection: Selection, kind: { config: ClusterConfig; image: string } | undefined): string[] {
-  const lines: string[] = [`checks (${selection.checkIds.length}): ${selection.checkIds.join(" ")}`];
-  if (kind) {
-    const names = nodeNames(kind.config.name, kind.config.nodes);
-    lines.push(`Docker: a network kac-RUN and ${names.length} node containers (${names.join(", ")}) from ${kind.image}, labelled io.kac.run=RUN, removed at the end`);
-  }
+/** The lines `run --dry-run` prints: the checks, what the provider would create or use, and each suite's objects. */
+export function describeRun(selection: Selection, provider: ClusterProvider): string[] {
+  const lines: string[] = [`checks (${selection.checkIds.length}): ${selection.checkIds.join(" ")}`, ...provider.describe()];
   for (const suite of selection.suites) {
     const objects = SUITE_OBJECTS[suite] ?? [];
     lines.push(`suite ${suite}: ${objects.length ? `namespace kac-${suite}-RUN with ${objects.join("; ")}` : "nothing in the cluster (reads only)"}`);

@@ -13,9 +13,7 @@ import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
 import { loadBaseline } from "../report/baseline.ts";
 import { pointLatest } from "../report/latest-link.ts";
 import { closingLine, type Report } from "../report/model.ts";
-import { connectExistingCluster } from "../target/existing-cluster.ts";
-import { startKindTarget } from "../target/kind-target.ts";
-import type { Target } from "../target/target.ts";
+import { chooseProvider } from "../providers/choose-provider.ts";
 import type { RunContext } from "../ground/run-context.ts";
 import type { RunOptions } from "./run-options.ts";
 import { selectChecks } from "./selection.ts";
@@ -31,7 +29,7 @@ export interface RunSupport {
 }
 
 /**
- * One run: the target (a kind cluster it starts, or an existing one), the client snippets, the latency
+ * One run: the target (from the provider the options choose), the client snippets, the latency
  * figures, the suites, the report; everything it created is removed on every way out (the guard).
  * Resolves with the exit code (1 for a failed or regressed check) and the report.
  */
@@ -39,6 +37,8 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
   checkSuiteNames(options.suites);
   const selection = selectChecks(options.suites, options.grep);
   if (options.baseline) loadBaseline(options.baseline);
+  const provider = chooseProvider({ ...options, images: [options.fixtureImage, options.probeImage] });
+  provider.validate();
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[:.]/g, "-").slice(0, 19)}-${process.pid}`;
   const reportRoot = resolve(options.reportDir);
@@ -55,10 +55,10 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
     await clientsReady;
   });
   try {
-    const { target, kubectl, clusterStartMs, keepNote } = await selectTarget(options, workDir, progress, guard);
+    const target = await provider.start({ workDir, progress, guard });
     // Registered before the suites start and run on every way out, after the suites' runner is gone.
-    // A kind cluster that is about to be removed needs no such care.
-    if (target.kind === "existing" || options.keep) {
+    // A cluster that is about to be removed takes its namespaces along.
+    if (target.outlivesRun) {
       guard.add("namespaces of the run", async () => {
         const removed = await removeRunNamespaces(target.kubeconfigPath, runId);
         if (removed) progress.info(`removed ${removed} namespaces the suites had left`);
@@ -71,7 +71,7 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
       reportDir: runDir,
       kubeconfigPath: resolve(target.kubeconfigPath),
       contextName: target.contextName,
-      kubectl,
+      kubectl: target.kubectl,
       fixtureImage: options.fixtureImage,
       probeImage: options.probeImage,
       nodePortMappings: target.publishedPorts,
@@ -83,7 +83,7 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
       target: {
         kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
         ...(target.nodeImage ? { nodeImage: target.nodeImage } : {}),
-        ...(clusterStartMs ? { clusterStartMs } : {}),
+        ...(target.clusterStartMs ? { clusterStartMs: target.clusterStartMs } : {}),
       },
     };
     if (runContext.proxyUnderTest) await preflightProxy(runContext);
@@ -100,7 +100,7 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
       (error: unknown) => process.stderr.write(`warning: ${(error as UsageError).message}; ${(error as UsageError).hint}\n`),
     );
     progress.info(`report: ${join(runDir, "report.html")}`);
-    if (keepNote) process.stderr.write(`${keepNote}\n`);
+    if (target.keepNote) process.stderr.write(`${target.keepNote}\n`);
     for (const regression of report.regressions ?? []) progress.info(`regression: ${regression.id} was ${regression.before}, now ${regression.now}`);
     for (const slower of report.latencyRegressions ?? []) progress.info(`regression: ${slower.path} ${slower.metric} ${slower.beforeMs} ms, now ${slower.nowMs} ms (more than ×${slower.factor})`);
     process.stdout.write(`${closingLine(report.summary)}\n`);
@@ -109,40 +109,6 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
   } finally {
     await guard.release();
   }
-}
-
-interface SelectedTarget {
-  target: Target;
-  kubectl: string;
-  clusterStartMs?: number;
-  /** How to reach and remove a cluster kept with --keep. */
-  keepNote?: string;
-}
-
-async function selectTarget(options: RunOptions, workDir: string, progress: Progress, guard: ExitGuard): Promise<SelectedTarget> {
-  if (!options.kubeconfig) return startKind(options, workDir, progress, guard);
-  const target = await connectExistingCluster(options.kubeconfig, options.context, options.allowContext, workDir);
-  // KAC_KUBECTL: a kubectl within one minor version of the cluster, where the one on PATH is not.
-  return { target, kubectl: process.env.KAC_KUBECTL || "kubectl" };
-}
-
-async function startKind(options: RunOptions, workDir: string, progress: Progress, guard: ExitGuard): Promise<SelectedTarget> {
-  // A kept cluster is to outlive this process, which is what the reaper undoes once it is gone.
-  if (options.keep) process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
-  const { target, cluster, kubectl } = await startKindTarget({
-    kindConfigPath: options.kindConfig,
-    nodeImage: options.nodeImage,
-    images: [options.fixtureImage, options.probeImage],
-    workDir,
-    progress,
-    onCluster: (c) => guard.add("kind cluster", () => c.teardown()),
-  });
-  let keepNote: string | undefined;
-  if (options.keep) {
-    guard.remove("kind cluster");
-    keepNote = `The cluster stays up (--keep).\n  reach it: kubectl --kubeconfig ${cluster.kubeconfigPath} get nodes\n  remove it: npm run kac -- down --run ${cluster.runId}`;
-  }
-  return { target, kubectl, clusterStartMs: cluster.startDurationMs, keepNote };
 }
 
 /**

@@ -8,6 +8,10 @@ export interface RunOptions {
   context?: string;
   /** The context the user consents to checking (existing clusters only). */
   allowContext?: string;
+  /** Check the cluster this process runs in, with its Pod's ServiceAccount. */
+  inCluster: boolean;
+  /** The consent to that (--allow-in-cluster, or KAC_ALLOW_IN_CLUSTER=true). */
+  allowInCluster: boolean;
   reportDir: string;
   keep: boolean;
   dryRun: boolean;
@@ -19,9 +23,3 @@ export interface RunOptions {
   baseline?: string;
   latencyFactor: number;
 }
-
-/** Built by images/fixtures/build.sh (part of the offline image build). */
-export const DEFAULT_FIXTURE_IMAGE = "kac.local/fixture:v1";
-/** Built by images/fixtures/probe/build.sh (part of the offline image build). */
-export const DEFAULT_PROBE_IMAGE = "kac.local/probe:v1";
-

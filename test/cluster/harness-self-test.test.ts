@@ -8,11 +8,12 @@ import { after, before, describe, test } from "node:test";
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import type { KindCluster, StartedKindCluster } from "../../harness/kind/cluster.ts";
-import { prepareCluster } from "../../harness/target/prepared-cluster.ts";
+import { prepareCluster } from "../../harness/providers/kind/prepared-cluster.ts";
 import { Progress } from "../../harness/log/progress.ts";
 import type { Report } from "../../harness/report/model.ts";
 import { CATALOG } from "../../harness/catalog/catalog.ts";
 import { RUN_LABEL } from "../../harness/ground/labels.ts";
+import { waitFor } from "../../harness/ground/wait.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_ROOT, runCli, startCli } from "../support/cli.ts";
 
@@ -201,11 +202,8 @@ describe("the harness against an existing cluster and against faulty proxies", (
       const cli = startCli(["run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--report-dir", join(dir, "reports-killed"),
         "--suite", "service-proxy", "--suite", "in-cluster"], { KAC_KUBECTL: kubectl });
       // Once the suites have created their namespaces, the run is in the middle of its work.
-      const deadline = Date.now() + 120_000;
-      while ((await api.listNamespace({ labelSelector: RUN_LABEL })).items.length < 2) {
-        assert.ok(Date.now() < deadline, `no namespaces appeared:\n${cli.output()}`);
-        await sleep(250);
-      }
+      await waitFor("the suites' namespaces", async () => ((await api.listNamespace({ labelSelector: RUN_LABEL })).items.length >= 2 ? true : undefined),
+        { timeoutMs: 120_000, intervalMs: 250, lastSeen: () => `the run so far:\n${cli.output()}` });
       for (const signal of signals) {
         cli.child.kill(signal);
         await sleep(300);

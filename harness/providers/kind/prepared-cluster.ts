@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../run/run-options.ts";
-import { KindCluster, type StartedKindCluster } from "../kind/cluster.ts";
-import { loadClusterConfig } from "../kind/cluster-config.ts";
-import { loadImage } from "../kind/load-image.ts";
-import { copyNodeKubectl } from "../kind/node-kubectl.ts";
-import type { Progress } from "../log/progress.ts";
-import { DEFAULT_KIND_CONFIG } from "../paths.ts";
+import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../../ground/suite-images.ts";
+import { KindCluster, type StartedKindCluster } from "../../kind/cluster.ts";
+import { loadClusterConfig } from "../../kind/cluster-config.ts";
+import { loadImage } from "../../kind/load-image.ts";
+import { copyNodeKubectl } from "../../kind/node-kubectl.ts";
+import type { Progress } from "../../log/progress.ts";
+import { DEFAULT_KIND_CONFIG } from "../../paths.ts";
 
 /** A kind cluster ready to be checked as an existing cluster: the suites' images loaded, its kubectl at hand. */
 export interface PreparedCluster {
@@ -26,7 +26,7 @@ export async function prepareCluster(workDir: string, progress: Progress, onClus
   const cluster = new KindCluster({ config: loadClusterConfig(DEFAULT_KIND_CONFIG), nodeImage: process.env.KAC_NODE_IMAGE, workDir, progress });
   onCluster(cluster);
   const started = await cluster.start();
-  for (const image of [DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE]) await progress.phase(`load ${image}`, () => loadImage(started, image));
+  await Promise.all([DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE].map((image) => progress.phase(`load ${image}`, () => loadImage(started, image))));
   const kubectl = await copyNodeKubectl(started, join(workDir, "bin"));
   return { cluster, started, kubectl, targetArgs: ["--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName] };
 }

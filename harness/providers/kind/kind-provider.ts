@@ -1,0 +1,89 @@
+import { join } from "node:path";
+import { countLabelled, removeLabelled } from "../../cleanup/docker-debris.ts";
+import { removeWorkDirs } from "../../cleanup/work-dirs.ts";
+import { RUN_LABEL } from "../../ground/labels.ts";
+import type { PublishedPort } from "../../ground/target.ts";
+import { nodeNames } from "../../kind/actions/start-nodes.ts";
+import { KindCluster, type StartedKindCluster } from "../../kind/cluster.ts";
+import { loadClusterConfig, type ClusterConfig } from "../../kind/cluster-config.ts";
+import { connectDockerHost } from "../../kind/docker-host.ts";
+import { loadImage } from "../../kind/load-image.ts";
+import { copyNodeKubectl } from "../../kind/node-kubectl.ts";
+import { UPSTREAM_NODE_IMAGE } from "../../kind/node-image.ts";
+import type { ClusterProvider, ProviderContext, Target } from "../provider.ts";
+
+export interface KindProviderOptions {
+  kindConfigPath: string;
+  /** The node image; unset: kind's default image, else its offline build. */
+  nodeImage?: string;
+  /** Images the suites deploy, loaded into every node (kind's `load docker-image`). */
+  images: string[];
+  /** Leave the cluster running after the run (without the reaper, which would remove it). */
+  keep: boolean;
+}
+
+/** A kind cluster started through Testcontainers from kind-config.yaml, removed at the end unless kept. */
+export class KindProvider implements ClusterProvider {
+  readonly kind = "kind";
+  private readonly options: KindProviderOptions;
+
+  constructor(options: KindProviderOptions) {
+    this.options = options;
+  }
+
+  validate(): void {
+    loadClusterConfig(this.options.kindConfigPath);
+  }
+
+  describe(): string[] {
+    const config = loadClusterConfig(this.options.kindConfigPath);
+    const names = nodeNames(config.name, config.nodes);
+    const image = this.options.nodeImage ?? `${UPSTREAM_NODE_IMAGE} (or its offline build)`;
+    return [`Docker: a network kac-RUN and ${names.length} node containers (${names.join(", ")}) from ${image}, labelled io.kac.run=RUN, ${this.options.keep ? "left running (--keep)" : "removed at the end"}`];
+  }
+
+  async start({ workDir, progress, guard }: ProviderContext): Promise<Target> {
+    // A kept cluster is to outlive this process, which is what the reaper undoes once it is gone.
+    if (this.options.keep) process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+    const config = loadClusterConfig(this.options.kindConfigPath);
+    const cluster = new KindCluster({ config, nodeImage: this.options.nodeImage, workDir, progress });
+    guard.add("kind cluster", () => cluster.teardown());
+    const started = await cluster.start();
+    await Promise.all(this.options.images.map((image) => progress.phase(`load ${image}`, () => loadImage(started, image))));
+    const kubectl = await copyNodeKubectl(started, join(workDir, "bin"));
+    if (this.options.keep) guard.remove("kind cluster");
+    return {
+      kind: "kind",
+      kubeconfigPath: started.kubeconfigPath,
+      contextName: started.contextName,
+      server: started.apiServerUrl,
+      serverVersion: started.version.text,
+      kubectl,
+      nodeImage: started.nodeImage,
+      publishedPorts: publishedPorts(config, started),
+      clusterStartMs: started.startDurationMs,
+      outlivesRun: this.options.keep,
+      ...(this.options.keep ? { keepNote: `The cluster stays up (--keep).\n  reach it: kubectl --kubeconfig ${started.kubeconfigPath} get nodes\n  remove it: npm run kac -- down --run ${started.runId}` } : {}),
+    };
+  }
+
+  /** Removes kind clusters left by --keep (or by a killed run), with their work directories. */
+  async down(runId: string | undefined): Promise<string> {
+    const client = await connectDockerHost();
+    const before = await countLabelled(client, RUN_LABEL, runId);
+    const workDirs = await removeWorkDirs(client, runId);
+    await removeLabelled(client, RUN_LABEL, runId);
+    return `removed ${before.containers} containers, ${before.networks} networks and ${workDirs} work directories${runId ? ` of run ${runId}` : ""}`;
+  }
+}
+
+/** Where each extraPortMapping landed on the host (a requested host port of 0 means Docker chose). */
+function publishedPorts(config: ClusterConfig, cluster: StartedKindCluster): PublishedPort[] {
+  return cluster.nodes.flatMap((node, i) => config.nodes[i]!.extraPortMappings.map((m) => ({
+    node: node.nodeName,
+    containerPort: m.containerPort,
+    protocol: m.protocol,
+    hostAddress: m.listenAddress === "0.0.0.0" ? "127.0.0.1" : m.listenAddress,
+    hostPort: node.hostPort(m.containerPort, m.protocol.toLowerCase()),
+  })));
+}
