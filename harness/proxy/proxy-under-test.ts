@@ -3,6 +3,7 @@ import { request } from "undici";
 import { stopProcess } from "../process/stop-process.ts";
 import { freePort } from "../net/free-port.ts";
 import { PROXY_UNDER_TEST } from "../ground/access-paths.ts";
+import { waitFor } from "../ground/wait.ts";
 import type { RunContext } from "../ground/run-context.ts";
 
 /** How long a proxy command may take to answer its first request. */
@@ -39,16 +40,14 @@ export class ProxyUnderTest {
     let said = "";
     child.stderr!.on("data", (chunk) => (said = (said + chunk).slice(-2000)));
     const proxy = new ProxyUnderTest(`http://127.0.0.1:${port}`, child);
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the proxy command exited ${child.exitCode} before answering: ${said.trim()}`);
-      const answered = await answersApi(proxy.path.base);
-      if (answered) return proxy;
-      if (Date.now() > deadline) {
-        await proxy.stop();
-        throw new Error(`the proxy command did not answer on port ${port} within ${START_TIMEOUT_MS / 1000}s: ${said.trim()}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    try {
+      return await waitFor(`the proxy command answering on port ${port}`, async () => {
+        if (child.exitCode !== null) throw new Error(`the proxy command exited ${child.exitCode} before answering: ${said.trim()}`);
+        return (await answersApi(proxy.path.base)) ? proxy : undefined;
+      }, { timeoutMs: START_TIMEOUT_MS, intervalMs: 200, lastSeen: () => said.trim() });
+    } catch (error) {
+      await proxy.stop(); // does nothing when the command has exited already
+      throw error;
     }
   }
 

@@ -6,6 +6,7 @@ import { CoreV1Api, KubeConfig, type V1Namespace } from "@kubernetes/client-node
 import { namespacedKubeconfig } from "./namespaced-kubeconfig.ts";
 import { labelValue, RUN_LABEL } from "../../harness/ground/labels.ts";
 import type { RunContext } from "../../harness/ground/run-context.ts";
+import { waitFor } from "../../harness/ground/wait.ts";
 
 /** How long a namespace may take to go away (its pods terminating). */
 const DELETE_TIMEOUT_MS = 120_000;
@@ -27,13 +28,10 @@ export async function createNamespace(config: KubeConfig, run: RunContext, suite
 export async function deleteNamespace(config: KubeConfig, name: string): Promise<void> {
   const api = config.makeApiClient(CoreV1Api);
   await api.deleteNamespace({ name }).catch(ignoreNotFound);
-  const deadline = Date.now() + DELETE_TIMEOUT_MS;
-  while (Date.now() < deadline) {
+  await waitFor(`namespace ${name} gone after deletion`, async () => {
     const still = await api.readNamespace({ name }).then(() => true, (error) => (ignoreNotFound(error), false));
-    if (!still) return;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  throw new Error(`namespace ${name} still exists ${DELETE_TIMEOUT_MS / 1000}s after deletion`);
+    return still ? undefined : true;
+  }, { timeoutMs: DELETE_TIMEOUT_MS, intervalMs: 1000, lastSeen: () => "it still exists" });
 }
 
 function ignoreNotFound(error: { code?: number }): void {

@@ -1,5 +1,6 @@
 import { request } from "undici";
 import type { ApiPath } from "./api-paths.ts";
+import { waitFor, WaitTimeout } from "../../harness/ground/wait.ts";
 
 /**
  * A long-lived response (a watch, `logs -f`) read as it arrives: every chunk with the time it came,
@@ -60,8 +61,10 @@ export class StreamReader {
 
   /** Waits until the answer's headers came, at most `timeoutMs`; whether they did. */
   async waitForHeaders(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.status && !this.endedAt && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Not coming in time is an answer here (false), not an error.
+    await waitFor("the answer's headers", () => (this.status || this.endedAt ? true : undefined), { timeoutMs, intervalMs: 50 }).catch((error) => {
+      if (!(error instanceof WaitTimeout)) throw error;
+    });
     return this.status !== 0;
   }
 

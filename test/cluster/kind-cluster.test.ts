@@ -4,7 +4,6 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, StorageV1Api } from "@kubernetes/client-node";
@@ -13,6 +12,7 @@ import { KindCluster, type StartedKindCluster } from "../../harness/kind/cluster
 import { loadClusterConfig } from "../../harness/kind/cluster-config.ts";
 import { connectDockerHost } from "../../harness/kind/docker-host.ts";
 import { Progress } from "../../harness/log/progress.ts";
+import { waitFor } from "../../harness/ground/wait.ts";
 import { PROJECT_ROOT } from "../support/cli.ts";
 import { OwnClusterRun } from "../support/own-cluster-run.ts";
 
@@ -78,17 +78,15 @@ describe("a kind cluster from kind-config.yaml, through Testcontainers", () => {
       metadata: { name: "kac-claimer" },
       spec: { containers: [{ name: "c", image: pause, volumeMounts: [{ name: "v", mountPath: "/data" }] }], volumes: [{ name: "v", persistentVolumeClaim: { claimName: "kac-claim" } }] },
     } });
-    const deadline = Date.now() + 120_000;
-    let phase: string | undefined;
-    while ((phase = (await api.readNamespacedPersistentVolumeClaim({ name: "kac-claim", namespace: "default" })).status?.phase) !== "Bound") {
-      assert.ok(Date.now() < deadline, `claim still ${phase} after 120 s`);
-      await sleep(1000);
-    }
-    // Bound, and mounted: the Pod runs with the volume.
-    while ((phase = (await api.readNamespacedPod({ name: "kac-claimer", namespace: "default" })).status?.phase) !== "Running") {
-      assert.ok(Date.now() < deadline, `the claiming Pod still ${phase} after 120 s`);
-      await sleep(1000);
-    }
+    // Bound, and mounted: the Pod runs with the volume. One 120 s budget for both.
+    let seen = "";
+    await waitFor("the claim Bound and the claiming Pod Running", async () => {
+      const claim = (await api.readNamespacedPersistentVolumeClaim({ name: "kac-claim", namespace: "default" })).status?.phase;
+      if (claim !== "Bound") return void (seen = `claim still ${claim}`);
+      const pod = (await api.readNamespacedPod({ name: "kac-claimer", namespace: "default" })).status?.phase;
+      if (pod !== "Running") return void (seen = `the claiming Pod still ${pod}`);
+      return true;
+    }, { timeoutMs: 120_000, intervalMs: 1000, lastSeen: () => seen });
   });
 
   test("teardown leaves no container, volume or network of the run, even with a Pod's cgroup frozen", async () => {

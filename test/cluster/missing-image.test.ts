@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import { LABEL_TESTCONTAINERS_RYUK } from "testcontainers/build/utils/labels.js";
 import { labelFilters } from "../../harness/cleanup/docker-debris.ts";
 import { connectDockerHost } from "../../harness/kind/docker-host.ts";
+import { waitFor } from "../../harness/ground/wait.ts";
 import { OwnClusterRun } from "../support/own-cluster-run.ts";
 
 // Offline, an image that is neither present nor pullable must stop the run before anything of it exists.
@@ -27,11 +27,8 @@ test("a node image that is neither present nor pullable is one line, exit 2, and
 /** Testcontainers reuses a reaper still running (one lingers 10 s after its last client) and then needs no image. */
 async function noReaperRunning(): Promise<void> {
   const dockerode = (await connectDockerHost()).container.dockerode;
-  const deadline = Date.now() + 60_000;
-  while ((await dockerode.listContainers({ filters: labelFilters(LABEL_TESTCONTAINERS_RYUK, "true") })).length > 0) {
-    assert.ok(Date.now() < deadline, "a reaper of an earlier run is still running after 60 s");
-    await sleep(1000);
-  }
+  await waitFor("reapers of earlier runs gone", async () => ((await dockerode.listContainers({ filters: labelFilters(LABEL_TESTCONTAINERS_RYUK, "true") })).length === 0 ? true : undefined),
+    { timeoutMs: 60_000, intervalMs: 1000, lastSeen: () => "a reaper of an earlier run is still running" });
 }
 
 test("a reaper image that is neither present nor pullable is one line, exit 2, and leaves nothing", async () => {

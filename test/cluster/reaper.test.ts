@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
+import type { RemovedDebris } from "../../harness/cleanup/docker-debris.ts";
+import { waitFor } from "../../harness/ground/wait.ts";
 import { runCli } from "../support/cli.ts";
 import { OwnClusterRun } from "../support/own-cluster-run.ts";
 
@@ -17,12 +19,11 @@ test("with the reaper on: a SIGKILLed cluster start is removed by the reaper", a
     run.cli.child.kill("SIGKILL");
     await run.done;
     // Ryuk waits for its client to stay away (10 s by default) before it removes the session.
-    const deadline = Date.now() + 90_000;
-    let left;
-    while ((left = await run.leftInDocker()).containers + left.networks > 0) {
-      assert.ok(Date.now() < deadline, `the reaper left the killed run's ${JSON.stringify(left)}`);
-      await sleep(1000);
-    }
+    let left: RemovedDebris | undefined;
+    await waitFor("the reaper removing the killed run", async () => {
+      left = await run.leftInDocker();
+      return left.containers + left.networks === 0 ? true : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 1000, lastSeen: () => `it left the killed run's ${JSON.stringify(left)}` });
   } finally {
     await run.dispose();
   }

@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ContainerRuntimeClient } from "testcontainers";
 import { countLabelled, removeLabelled, type RemovedDebris } from "../../harness/cleanup/docker-debris.ts";
 import { connectDockerHost } from "../../harness/kind/docker-host.ts";
+import { waitFor } from "../../harness/ground/wait.ts";
 import { startCli, type CliResult } from "./cli.ts";
 
 /**
@@ -46,11 +46,8 @@ export class OwnClusterRun {
 
   /** Waits until both node containers exist (the start well under way, far from done): true, or false when the run ended first. */
   async nodeContainersCreated(timeoutMs = 120_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.exited && (await this.leftInDocker()).containers < 2) {
-      if (Date.now() > deadline) throw new Error(`no node containers appeared within ${timeoutMs / 1000} s:\n${this.cli.output()}`);
-      await sleep(250);
-    }
+    await waitFor("the node containers of the run", async () => (this.exited || (await this.leftInDocker()).containers >= 2 ? true : undefined),
+      { timeoutMs, intervalMs: 250, lastSeen: () => `the run so far:\n${this.cli.output()}` });
     return !this.exited;
   }
 

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { waitFor } from "../../ground/wait.ts";
 import { controlPlane, type Action } from "./action.ts";
 
 /** How long nodes may take to turn Ready after joining (CNI up, kubelet reporting). */
@@ -10,18 +10,15 @@ export const waitForReady: Action = {
   name: "wait for nodes Ready",
   async run(context) {
     const node = controlPlane(context);
-    const deadline = Date.now() + READY_TIMEOUT_MS;
     let last = "";
-    while (Date.now() < deadline) {
+    await waitFor("nodes Ready", async () => {
       const result = await node.exec([
         "kubectl", "--kubeconfig=/etc/kubernetes/admin.conf", "get", "nodes",
         "-o", "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status} {end}",
       ]);
       last = result.stdout.trim();
       const states = last.split(/\s+/).filter(Boolean);
-      if (result.exitCode === 0 && states.length === context.nodes.length && states.every((s) => s.endsWith("=True"))) return;
-      await sleep(POLL_MS);
-    }
-    throw new Error(`nodes not Ready after ${READY_TIMEOUT_MS / 1000}s: ${last || "no answer from the API server"}`);
+      return result.exitCode === 0 && states.length === context.nodes.length && states.every((s) => s.endsWith("=True")) ? true : undefined;
+    }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_MS, lastSeen: () => last || "no answer from the API server" });
   },
 };
