@@ -1,7 +1,10 @@
 import type { V1PolicyRule } from "@kubernetes/client-node";
 
-/** Every verb an HTTP method maps to: the proxy subresources are asked with all of them. */
-const PROXY_VERBS = ["get", "create", "update", "patch", "delete"];
+/**
+ * The proxy subresources are asked with every HTTP method (SP-15), and OPTIONS maps to no named
+ * verb: through kubectl proxy the API server authorizes it only under "*".
+ */
+const PROXY_VERBS = ["*"];
 const READ_WRITE = ["get", "list", "watch", "create", "update", "patch", "delete"];
 
 /**
@@ -9,13 +12,15 @@ const READ_WRITE = ["get", "list", "watch", "create", "update", "patch", "delete
  * Sonobuoy plugin) is bound to, and what the in-cluster provider verifies before any suite starts.
  * The suites work in namespaces of their own, created and deleted per run, so the namespaced rights
  * are granted cluster-wide; `bind` and `escalate` let them grant Roles to the ServiceAccounts they
- * create (the token and service-proxy checks). Reads outside those namespaces: nodes (node ports,
- * Pod IPs) and the Services `kubectl cluster-info` lists in kube-system.
+ * create (the token and service-proxy checks). Outside those namespaces: nodes (node ports, Pod IPs,
+ * the node proxy of SP-18) and the Services `kubectl cluster-info` lists in kube-system.
  */
 export const HARNESS_CLUSTER_ROLE_RULES: V1PolicyRule[] = [
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch", "create", "patch", "delete"] },
   { apiGroups: [""], resources: ["pods", "pods/log", "services", "serviceaccounts", "configmaps", "secrets", "endpoints", "events"], verbs: READ_WRITE },
-  { apiGroups: [""], resources: ["pods/exec", "pods/portforward", "pods/proxy", "services/proxy"], verbs: PROXY_VERBS },
+  { apiGroups: [""], resources: ["pods/exec", "pods/portforward", "pods/proxy", "services/proxy", "nodes/proxy"], verbs: PROXY_VERBS },
+  // SP-20 asks for the removed redirect verb; the server says 404 only to whoever may ask at all.
+  { apiGroups: [""], resources: ["redirect", "redirect/*"], verbs: ["get"] },
   { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] },
   { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list"] },
   { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
