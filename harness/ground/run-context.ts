@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { ApiServerFront } from "./api-server-front.ts";
 import type { PreparedClients } from "./prepared-clients.ts";
 import type { PathLatency } from "./path-latency.ts";
 import type { PublishedPort, TargetDescription } from "./target.ts";
@@ -31,6 +32,8 @@ export interface RunContext {
   baselinePath?: string;
   /** How much slower than the baseline a path's p50 or p95 may get before it is a regression (--latency-factor). */
   latencyFactor: number;
+  /** What sits in front of the API server, found by the CLI before the suites ran. */
+  apiServerFront?: ApiServerFront;
   /** Per-path latency measured by the CLI before the suites ran. */
   latency?: PathLatency[];
   /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */

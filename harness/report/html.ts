@@ -23,7 +23,7 @@ export function renderHtml(report: Report, screenshots: Screenshots = new Map())
 <p>Run <code>${h(report.runId)}</code>, started ${h(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s.
 Target: ${h(t.kind)} cluster, context <code>${h(t.context)}</code>, server ${h(t.server)}, Kubernetes ${h(t.serverVersion)}${t.nodeImage ? `, node image <code>${h(t.nodeImage)}</code>` : ""}.</p>
 <p><strong>${h(closingLine(report.summary))}</strong></p>
-${regressions(report)}${comparison(report)}${latency(report)}${sections.join("\n")}
+${regressions(report)}${kinds(report)}${comparison(report)}${latency(report)}${sections.join("\n")}
 </body></html>
 `;
 }
@@ -35,6 +35,11 @@ function regressions(report: Report): string {
   return `<h2>Regressions against baseline <code>${h(report.baseline.runId)}</code></h2>` +
     (rows.length ? `<table><tr><th>ID</th><th>before</th><th>now</th><th>why</th></tr>${rows.join("")}</table>` : "<p>None: every check that passed in the baseline still passes.</p>") +
     (slower.length ? `<table><tr><th>access path</th><th>latency before</th><th>now</th><th>allowed</th></tr>${slower.join("")}</table>` : "");
+}
+
+function kinds(report: Report): string {
+  const rows = (report.proxyKinds ?? []).map((k) => `<tr class="${k.state === "detected" ? "warn" : h(k.state)}"><td>${h(k.kind)}</td><td>${h(k.state)}</td><td>${h(k.basis)}</td><td>${h(k.from.join(" "))}</td></tr>`);
+  return rows.length ? `<h2>The kinds of proxy</h2><table><tr><th>proxy</th><th>result</th><th>basis</th><th>checks</th></tr>${rows.join("")}</table>` : "";
 }
 
 function comparison(report: Report): string {

@@ -25,6 +25,10 @@ export function renderMarkdown(report: Report): string {
     const slower = report.latencyRegressions ?? [];
     if (slower.length) out.push("", "| access path | latency before | now | allowed |", "|---|---|---|---|", ...slower.map((l) => `| ${l.path} | ${l.metric} ${l.beforeMs} ms | ${l.nowMs} ms | ×${l.factor} |`));
   }
+  if (report.proxyKinds?.length) {
+    out.push("", "## The kinds of proxy", "", "| proxy | result | basis | checks |", "|---|---|---|---|");
+    for (const k of report.proxyKinds) out.push(`| ${k.kind} | ${k.state} | ${cell(k.basis)} | ${k.from.join(" ")} |`);
+  }
   if (report.latency) {
     out.push("", "## Latency per access path", "", "| path | requests | p50 | p95 | overhead vs direct |", "|---|---|---|---|---|");
     for (const l of report.latency) out.push(`| ${[l.path, ...latencyCells(l)].map(cell).join(" | ")} |`);

@@ -2,6 +2,7 @@ import type { CatalogEntry } from "../catalog/catalog.ts";
 import type { Evidence } from "../ground/evidence.ts";
 import type { PathLatency } from "../ground/path-latency.ts";
 import type { TargetDescription } from "../ground/target.ts";
+import type { ProxyKindLine } from "./proxy-kinds.ts";
 
 /**
  * report.json, version 1. Consumers should check `schema` before reading: a new major version may
@@ -43,6 +44,8 @@ export interface Report {
   regressions?: Regression[];
   /** With --baseline: access paths whose p50 or p95 grew beyond the allowed factor of the baseline's. */
   latencyRegressions?: LatencyRegression[];
+  /** The kinds of proxy (access-cluster#many-proxies), each derived from its checks. */
+  proxyKinds?: ProxyKindLine[];
   /** p50/p95 of a fixed request mix per access path, with the overhead against the direct path. */
   latency?: PathLatency[];
   /** With a proxy under test: per check, what kubectl proxy and the proxy under test answered. */

@@ -7,6 +7,7 @@ import { compareProxies } from "./proxy-comparison.ts";
 import type { Screenshots } from "./html.ts";
 import { REPORT_SCHEMA, summarize, type Report } from "./model.ts";
 import { type Evidence } from "../ground/evidence.ts";
+import { proxyKinds } from "./proxy-kinds.ts";
 import { writeReport } from "./write-report.ts";
 
 /**
@@ -51,6 +52,7 @@ export default class ComplianceReporter implements Reporter {
       target: run.target,
       summary: summarize(checks),
       checks,
+      proxyKinds: proxyKinds(checks, run.apiServerFront),
       ...(baseline ? {
         baseline: { runId: baseline.runId, startedAt: baseline.startedAt },
         regressions: findRegressions(baseline, checks),

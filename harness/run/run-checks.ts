@@ -14,6 +14,7 @@ import { loadBaseline } from "../report/baseline.ts";
 import { pointLatest } from "../report/latest-link.ts";
 import { closingLine, type Report } from "../report/model.ts";
 import { chooseProvider } from "../providers/choose-provider.ts";
+import { detectApiServerFront } from "./api-server-front.ts";
 import type { RunContext } from "../ground/run-context.ts";
 import type { RunOptions } from "./run-options.ts";
 import { selectChecks } from "./selection.ts";
@@ -87,6 +88,7 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
       },
     };
     if (runContext.proxyUnderTest) await preflightProxy(runContext);
+    runContext.apiServerFront = await detectApiServerFront(runContext.kubeconfigPath);
     runContext.latency = await progress.phase("latency per access path", () => measureAccessPaths(runContext, LATENCY_ROUNDS));
     const runFile = join(runDir, "run.json");
     await mkdir(runDir, { recursive: true });
