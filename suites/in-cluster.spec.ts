@@ -88,7 +88,19 @@ curl --cacert \${CACERT} --header "Authorization: Bearer \${TOKEN}" -X GET \${AP
 check("IC-04", async ({ kubectl }) => {
   const answer = await inPod(kubectl, ns.name, PROBE, DOCUMENTED_CURL);
   expect(answer.code, answer.stderr).toBe(0);
-  expect(JSON.parse(answer.stdout).kind).toBe("APIVersions");
+  // The page's sample: {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs":
+  // [{"clientCIDR": "0.0.0.0/0", "serverAddress": "10.0.1.149:443"}]}. The same fields, in the same shapes.
+  const api = JSON.parse(answer.stdout) as Record<string, unknown>;
+  expect(api.kind).toBe("APIVersions");
+  expect(api.versions).toEqual(expect.arrayContaining(["v1"]));
+  expect((api.versions as unknown[]).every((v) => typeof v === "string")).toBe(true);
+  const cidrs = api.serverAddressByClientCIDRs as { clientCIDR?: unknown; serverAddress?: unknown }[];
+  expect(Array.isArray(cidrs) && cidrs.length > 0, "serverAddressByClientCIDRs is a non-empty list").toBe(true);
+  for (const entry of cidrs) {
+    // An IPv4 or IPv6 CIDR, and HOST:PORT (an IPv6 host bracketed).
+    expect(String(entry.clientCIDR)).toMatch(/^([\d.]+|[\da-f:]+)\/\d{1,3}$/i);
+    expect(String(entry.serverAddress)).toMatch(/^([^:\s]+|\[[\da-f:]+\]):\d+$/i);
+  }
 });
 
 check("IC-05", async ({ kubectl }) => {

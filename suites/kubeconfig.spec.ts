@@ -23,14 +23,22 @@ check("KC-01", async ({ kubectl, run }) => {
   expect(view.stdout).toMatch(/REDACTED|DATA\+OMITTED/);
 });
 
+/** The page's (access-cluster-api#without-kubectl-proxy) cluster listing, verbatim. */
+const LIST_CLUSTERS = `kubectl config view -o jsonpath='{"Cluster name\\tServer\\n"}{range .clusters[*]}{.name}{"\\t"}{.cluster.server}{"\\n"}{end}'`;
+
 check("KC-02", async ({ kubectl, run }) => {
-  const names = await kubectl.kubectl("config", "view", "-o", "jsonpath={.clusters[*].name}");
-  expect(names.code).toBe(0);
+  // The page's range template: a header line, then "NAME<TAB>SERVER" for every cluster of the kubeconfig.
+  const listing = await kubectl.shell(LIST_CLUSTERS);
+  expect(listing.code, listing.stderr).toBe(0);
+  const clusters = (await clusterAccess(run)).config.getClusters().map((c) => `${c.name}\t${c.server}`);
+  expect(listing.stdout).toBe(["Cluster name\tServer", ...clusters, ""].join("\n"));
   const cluster = (await kubectl.kubectl("config", "view", "--minify", "-o", "jsonpath={.clusters[0].name}")).stdout.trim();
-  expect(names.stdout.split(/\s+/)).toContain(cluster);
-  const byName = await kubectl.kubectl("config", "view", "-o", `jsonpath={.clusters[?(@.name=="${cluster}")].cluster.server}`);
-  const minified = await kubectl.kubectl("config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}");
+  expect(listing.stdout.split("\n"), "the current context's cluster is listed with the target's server").toContain(`${cluster}\t${run.target.server}`);
+  // The page's next steps, verbatim: a name from the listing, and the by-name lookup.
+  const byName = await kubectl.shell(`export CLUSTER_NAME="${cluster}"\nAPISERVER=$(kubectl config view -o jsonpath="{.clusters[?(@.name==\\"$CLUSTER_NAME\\")].cluster.server}")\necho "$APISERVER"`);
+  expect(byName.code, byName.stderr).toBe(0);
   expect(byName.stdout.trim()).toBe(run.target.server);
+  const minified = await kubectl.kubectl("config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}");
   expect(minified.stdout.trim()).toBe(run.target.server);
 });
 

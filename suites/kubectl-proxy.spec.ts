@@ -72,11 +72,27 @@ check("KP-02", async ({ run, evidence }) => {
 check("KP-03", async ({ run, evidence, verdict }) => {
   test.skip(!(await hasIpv6Loopback()), "this host has no IPv6 loopback (::1)");
   const drift: string[] = [];
-  // As documented: --address=::1. kubectl joins address and port without brackets and cannot listen.
+  // The page: `kubectl proxy --port=8080`, then "for IPv6, replace localhost with [::1]". It names no
+  // address option, and kubectl proxy listens on 127.0.0.1 only unless --address is given.
+  const port = await freePort();
+  await withProxy(run, evidence, [`--port=${port}`], async (proxy) => {
+    const asDocumented = await http(evidence, `http://[::1]:${port}/api/`).catch((error: Error) => error);
+    if (asDocumented instanceof Error) {
+      expect(proxy.banner).toBe(`Starting to serve on 127.0.0.1:${port}`);
+      drift.push(`the page says to replace localhost with [::1] after \`kubectl proxy --port=PORT\`, but kubectl proxy listens on 127.0.0.1 only unless --address is given: http://[::1]:PORT/api/ is refused (${asDocumented.message})`);
+    } else {
+      expect(asDocumented.status).toBe(200);
+      expectApiVersions(asDocumented.body);
+    }
+  });
+  // The catalog's address option, --address=::1 (not the page's: it documents none). kubectl joins
+  // address and port without brackets and cannot listen.
+  const began = Date.now();
   const plain = await startProxy(run, evidence, ["--address=::1", "--port=0"]).catch((error: Error) => error);
   if (plain instanceof KubectlProxy) {
     await plain.stop();
   } else {
+    evidence.add({ request: "kubectl proxy --address=::1 --port=0", status: "exited", excerpt: plain.message, durationMs: Date.now() - began });
     expect(plain.message).toContain("too many colons");
     drift.push("`--address=::1` fails (\"too many colons in address\"); `--address=[::1]` works");
   }
@@ -133,14 +149,28 @@ check("KP-06", async ({ run, evidence }) => {
   });
 });
 
+/**
+ * KP-07's hostile Host values, one of each kind (PX-02 has the full anchored set): a foreign name, a
+ * name that begins with an accepted one, a loopback name with userinfo after it, and addresses that are
+ * not loopback (0.0.0.0 among them: browsers have let web pages reach local services by it).
+ */
+const HOSTILE_HOSTS = (port: number) => [`evil.example:${port}`, `127.0.0.1.evil.example:${port}`, "localhost:1@evil", `192.0.2.1:${port}`, `0.0.0.0:${port}`];
+
 check("KP-07", async ({ run, evidence, verdict }) => {
   await forEachProxy(run, evidence, async (base, port, path) => {
-    const evil = await http(evidence, `${base}/api/`, { path, headers: { host: `evil.example:${port}` } });
-    expect(evil.status).toBe(403);
+    for (const host of HOSTILE_HOSTS(port)) {
+      const evil = await http(evidence, `${base}/api/`, { path, headers: { host } });
+      // A userinfo part makes the Host header malformed: Go's server answers 400 before the filter.
+      // Either way: refused, and never the API.
+      if (host.includes("@")) expect([400, 403], `Host: ${host}`).toContain(evil.status);
+      else expect(evil.status, `Host: ${host}`).toBe(403);
+      expect(evil.body, `Host: ${host}`).not.toContain("APIVersions");
+    }
     // Browsers send the port; "[::1]" is asked without it, see the drift note below.
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, "[::1]"]) {
       const answer = await http(evidence, `${base}/api/`, { path, headers: { host } });
       expect(answer.status, `Host: ${host}`).toBe(200);
+      expectApiVersions(answer.body);
     }
   });
   await withProxy(run, evidence, ["--port=0"], async (proxy) => {
@@ -192,11 +222,22 @@ check("KP-10", async ({ run, evidence }) => {
 });
 
 check("KP-11", async ({ run, evidence }) => {
+  // A dry-run create of a valid ConfigMap: should the filter let it through, the API server answers it
+  // (201 with rights, an RBAC 403 Status without) and nothing is stored.
+  const configMap = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kac-kp11" }, data: { k: "v" } });
   await withProxy(run, evidence, ["--port=0", "--reject-methods=^POST$"], async (proxy) => {
-    const post = await http(evidence, `${proxy.url}/api/v1/namespaces/default/configmaps`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    expect(post.status).toBe(403);
+    const post = await http(evidence, `${proxy.url}/api/v1/namespaces/default/configmaps?dryRun=All`, { method: "POST", headers: { "content-type": "application/json" }, body: configMap });
+    // kubectl proxy's own refusal (its filter: text/plain "Forbidden"), not the API server's RBAC 403
+    // (a JSON Status): a proxy that ignored --reject-methods must not pass behind a kubeconfig whose
+    // user may not create ConfigMaps.
+    evidence.add({ request: "the POST's answer, by content type (the filter's is text/plain, RBAC's an application/json Status)", status: post.status, excerpt: `Content-Type: ${post.headers["content-type"]}; body: ${post.body.trim()}`, durationMs: post.durationMs });
+    expect(post.status, post.body).toBe(403);
+    expect(String(post.headers["content-type"]), post.body).toMatch(/^text\/plain\b/);
+    expect(post.body.trim()).toBe("Forbidden");
     const get = await http(evidence, `${proxy.url}/api/`);
     expect(get.status).toBe(200);
+    expect(String(get.headers["content-type"])).toMatch(/^application\/json\b/);
+    expectApiVersions(get.body);
   });
 });
 

@@ -33,18 +33,36 @@ let powerless: ApiPath;
 const LB = "lb";
 const LB_READY = ["lb-a", "lb-b"];
 const LB_UNREADY = "lb-unready";
+/** SP-11's Pod that runs but never becomes Ready, the only one its Service "unready" selects. */
+const NEVER_READY = "never-ready";
+
+/**
+ * SP-16's Services labelled `kubernetes.io/cluster-service=true`, with what `kubectl cluster-info` lists
+ * for each: the display name (the `kubernetes.io/name` label, else the Service's name) and the Service
+ * part of the proxy URL, which names the first port (`NAME:PORT_NAME`; `https:NAME:PORT_NAME` when it is
+ * port 443 or named "https"), and which backend port and scheme that URL reaches.
+ */
+const LISTED = [
+  { name: "kac-listed", shownAs: "kac-listed", ports: [{ port: 80, targetPort: 8080 }], inUrl: "kac-listed", scheme: "http", reaches: 8080 },
+  { name: "kac-listed-named", shownAs: "kac-listed-named", ports: [{ name: "web", port: 8080, targetPort: 8081 }, { name: "https", port: 443, targetPort: 8443 }], inUrl: "kac-listed-named:web", scheme: "http", reaches: 8081 },
+  { name: "kac-listed-tls", shownAs: "KacTls", ports: [{ name: "tls", port: 443, targetPort: 8443 }], inUrl: "https:kac-listed-tls:tls", scheme: "https", reaches: 8443 },
+] as const;
 
 const services = [
   service("plain", BACKEND, [{ port: 80, targetPort: 8080 }]),
   service("secure", BACKEND, [{ port: 443, targetPort: 8443 }]),
+  // Every Service port differs from its target port, and the "alt" ports' numbers are ports the backend
+  // also listens on: a proxy that dials the Service port on the Pod (or looks the number up among the
+  // target ports) reaches another port or none, and the echo says which (SP-03, SP-06).
   service("multi", BACKEND, [
     { name: "http", port: 80, targetPort: 8080 },
-    { name: "alt", port: 8081, targetPort: 8081 },
+    { name: "alt", port: 8080, targetPort: 8081 },
     { name: "https", port: 443, targetPort: 8443 },
-    { name: "https-alt", port: 8444, targetPort: 8444 },
+    { name: "https-alt", port: 8443, targetPort: 8444 },
   ]),
   service("empty", "kac-nothing", [{ port: 80, targetPort: 8080 }]),
-  service("kac-listed", BACKEND, [{ port: 80, targetPort: 8080 }], { metadata: { name: "kac-listed", labels: { "kubernetes.io/cluster-service": "true" } } }),
+  service("unready", NEVER_READY, [{ port: 80, targetPort: 8080 }]),
+  ...LISTED.map((l) => service(l.name, BACKEND, [...l.ports], { metadata: { name: l.name, labels: { "kubernetes.io/cluster-service": "true", ...(l.shownAs !== l.name ? { "kubernetes.io/name": l.shownAs } : {}) } } })),
   service("udp", BACKEND, [{ name: "dns", port: 53, targetPort: BACKEND_PORTS.udp, protocol: "UDP" }]),
   service("lb", LB, [{ port: 80, targetPort: 8080 }]),
 ];
@@ -54,6 +72,7 @@ test.beforeAll(async ({ run }) => {
     deployBackend(ns.config, ns.name, run.fixtureImage, BACKEND, services),
     ...LB_READY.map((name) => deployBackend(ns.config, ns.name, run.fixtureImage, name, [], { app: LB })),
     deployBackend(ns.config, ns.name, run.fixtureImage, LB_UNREADY, [], { app: LB, neverReady: true }),
+    deployBackend(ns.config, ns.name, run.fixtureImage, NEVER_READY, [], { neverReady: true }),
   ]);
   const rights = [{ apiGroups: [""], resources: ["services/proxy", "pods/proxy"], verbs: ["*"] }];
   const token = await serviceAccountWithToken(ns.config, ns.name, "kac-proxy-client", rights);
@@ -78,6 +97,7 @@ interface Echo {
   method: string;
   path: string;
   rawQuery: string;
+  body?: string;
 }
 
 /** Asks every path and checks each answered 200 from the expected backend port and scheme. */
@@ -104,8 +124,24 @@ check("SP-02", async ({ evidence }) => {
   await expectBackend(evidence, svc("multi:alt"), "http", 8081);
 });
 
+/**
+ * The port number in `NAME:PORT` is the Service's port, never the container's: a number that is only a
+ * target port is no port of the Service (503 "no service port"), and the backend is not reached.
+ */
+async function expectNoServicePort(evidence: EvidenceLog, id: string): Promise<void> {
+  const answers = await askAll(evidence, paths, svc(id));
+  for (const answer of answers) {
+    expect(answer.status, `${id}: ${answer.body}`).toBe(503);
+    expect(answer.body).toContain("no service port");
+  }
+  expectNoBackend(answers);
+}
+
 check("SP-03", async ({ evidence }) => {
-  await expectBackend(evidence, svc("multi:8081"), "http", 8081);
+  // A named port by its number (Service port 8080, target port 8081), and an unnamed one (80 → 8080).
+  await expectBackend(evidence, svc("multi:8080"), "http", 8081);
+  await expectBackend(evidence, svc("plain:80"), "http", 8080);
+  await expectNoServicePort(evidence, "multi:8081");
 });
 
 check("SP-04", async ({ evidence }) => {
@@ -117,7 +153,10 @@ check("SP-05", async ({ evidence }) => {
 });
 
 check("SP-06", async ({ evidence }) => {
-  await expectBackend(evidence, svc("https:multi:8444"), "https", 8444);
+  // A named port by its number (Service port 8443, target port 8444), and an unnamed one (443 → 8443).
+  await expectBackend(evidence, svc("https:multi:8443"), "https", 8444);
+  await expectBackend(evidence, svc("https:secure:443"), "https", 8443);
+  await expectNoServicePort(evidence, "https:multi:8444");
 });
 
 check("SP-07", async ({ evidence }) => {
@@ -147,9 +186,15 @@ check("SP-10", async ({ evidence }) => {
 });
 
 check("SP-11", async ({ evidence }) => {
-  const answers = await askAll(evidence, paths, svc("empty"));
-  expect(answers[0]!.status).toBe(503);
-  expectNoBackend(answers);
+  // No Pods at all, and a Pod that runs but never becomes Ready: the same 503 Status either way.
+  for (const name of ["empty", "unready"]) {
+    const answers = await askAll(evidence, paths, svc(name));
+    for (const answer of answers) {
+      expect(answer.status, `${name}: ${answer.body}`).toBe(503);
+      expect(JSON.parse(answer.body), name).toMatchObject({ kind: "Status", code: 503, reason: "ServiceUnavailable", message: `no endpoints available for service "${name}"` });
+    }
+    expectNoBackend(answers);
+  }
 });
 
 check("SP-12", async ({ evidence }) => {
@@ -176,31 +221,74 @@ check("SP-14", async ({ evidence }) => {
 
 check("SP-15", async ({ evidence }) => {
   for (const method of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const) {
-    const answers = await askAll(evidence, paths, svc("plain", "/method"), { method, ...(method === "GET" || method === "HEAD" ? {} : { body: "kac", headers: { "content-type": "text/plain" } }) });
-    for (const answer of answers) {
-      expect(answer.status, `${method}: ${answer.body}`).toBe(200);
+    // Every method that may carry a body sends one of its own; the backend echoes what it received.
+    const sent = method === "GET" || method === "HEAD" ? undefined : `kac-sp15 ${method} body: a=1&b=two\n{"json": [1, 2]} \u00e9\u00e8`;
+    const answers = await askAll(evidence, paths, svc("plain", "/method"), { method, ...(sent === undefined ? {} : { body: sent, headers: { "content-type": "text/plain; charset=utf-8" } }) });
+    answers.forEach((answer, i) => {
+      const via = `${method} via ${paths[i]!.name}`;
+      expect(answer.status, `${via}: ${answer.body}`).toBe(200);
       // HEAD has no body; the fixture also says what it saw in headers.
-      expect(answer.headers["x-kac-method"]).toBe(method);
-      expect(answer.headers["x-kac-port"]).toBe("8080");
-    }
+      expect(answer.headers["x-kac-method"], via).toBe(method);
+      expect(answer.headers["x-kac-port"], via).toBe("8080");
+      if (method === "HEAD") return;
+      const echo = JSON.parse(answer.body) as Echo;
+      expect({ method: echo.method, path: echo.path }, via).toEqual({ method, path: "/method" });
+      // The fixture leaves "body" out when none arrived.
+      expect(echo.body ?? "", `${via}: the body the backend received`).toBe(sent ?? "");
+    });
   }
 });
 
-check("SP-16", async ({ kubectl, evidence }) => {
+/** "NAME is running at URL" lines of `kubectl cluster-info` (colored on a terminal), in order. */
+function runningAt(stdout: string): { name: string; url: string }[] {
+  return stdout.replace(/\u001b\[[0-9;]*m/g, "").split("\n").flatMap((line) => {
+    const match = /^(.+) is running at (\S+)$/.exec(line.trim());
+    return match ? [{ name: match[1]!, url: match[2]! }] : [];
+  });
+}
+
+check("SP-16", async ({ run, kubectl, evidence, verdict }) => {
+  const drift: string[] = [];
+  // The page's command as written (kube-system), compared with its sample output.
+  const asDocumented = await kubectl.kubectl("cluster-info");
+  expect(asDocumented.code, asDocumented.stderr).toBe(0);
+  const [head, ...builtIn] = runningAt(asDocumented.stdout);
+  // The page: "Kubernetes master is running at https://192.0.2.1".
+  expect(head?.name, asDocumented.stdout).toMatch(/^Kubernetes (master|control plane)$/);
+  expect(head!.url.replace(/\/$/, "")).toBe(run.target.server.replace(/\/$/, ""));
+  if (head!.name !== "Kubernetes master") drift.push(`it prints "${head!.name} is running at https://HOST:PORT" where the page shows "Kubernetes master is running at https://192.0.2.1"`);
+  // Its Service lines: the API server's proxy URL of a Service in kube-system (a LoadBalancer Service
+  // is listed by its external http://IP:PORT instead).
+  const server = head!.url.replace(/\/$/, "");
+  const proxied = builtIn.filter((line) => line.url.startsWith(`${server}/`));
+  for (const line of proxied) expect(line.url, line.name).toMatch(new RegExp(`^${quoted(server)}/api/v1/namespaces/kube-system/services/[^/]+/proxy$`));
+  const withPort = proxied.find((line) => /\/services\/[^/]*:[^/]*\/proxy$/.test(line.url));
+
+  // The suite's namespace: exactly the labelled Services, each as kubectl forms its URL.
   const listing = await kubectl.kubectl("cluster-info", "--namespace", ns.name);
-  expect(listing.code).toBe(0);
-  // kubectl prints "NAME is running at URL" (colored on a terminal), one line per labelled Service.
-  const line = listing.stdout.replace(/\u001b\[[0-9;]*m/g, "").split("\n").find((l) => l.startsWith("kac-listed is running at "));
-  expect(line, listing.stdout).toBeDefined();
-  const url = new URL(line!.replace("kac-listed is running at ", "").trim());
-  expect(url.pathname).toBe(`/api/v1/namespaces/${ns.name}/services/kac-listed/proxy`);
-  // The listed URL answers on every path: kubectl proxy, the direct path, and the proxy under test.
-  for (const path of paths) {
-    const answer = await ask(evidence, path, `${url.pathname}/`);
-    expect(answer.status, path.name).toBe(200);
-    expect(JSON.parse(answer.body).fixture).toBe("kac-fixture");
+  expect(listing.code, listing.stderr).toBe(0);
+  const listed = runningAt(listing.stdout).slice(1);
+  const base = `${server}/api/v1/namespaces/${ns.name}/services`;
+  expect(listed.sort((a, b) => a.name.localeCompare(b.name)), "the labelled Services, and no other (plain, multi, empty, … carry no label)")
+    .toEqual(LISTED.map((l) => ({ name: l.shownAs, url: `${base}/${l.inUrl}/proxy` })).sort((a, b) => a.name.localeCompare(b.name)));
+  const named = LISTED.filter((l) => l.inUrl !== l.name).map((l) => `\`…/services/${l.inUrl}/proxy\``).join(", ");
+  drift.push(`a Service's URL names its first port, \`NAME:PORT_NAME\` or \`https:NAME:PORT_NAME\` (port 443 or named https; ${named}${withPort ? `; in kube-system "${withPort.name} is running at https://HOST:PORT${new URL(withPort.url).pathname}"` : ""}), where the page shows only \`…/services/NAME/proxy\` forms`);
+
+  // The listed URLs answer on every path: kubectl proxy, the direct path, and the proxy under test.
+  for (const entry of LISTED) {
+    const { pathname } = new URL(`${base}/${entry.inUrl}/proxy`);
+    for (const path of paths) {
+      const answer = await ask(evidence, path, `${pathname}/`);
+      expect(answer.status, `${entry.inUrl} via ${path.name}: ${answer.body}`).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ fixture: "kac-fixture", scheme: entry.scheme, port: entry.reaches });
+    }
   }
+  verdict.docDrift(`kubectl cluster-info: ${drift.join("; ")}`);
 });
+
+function quoted(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 check("SP-17", async ({ evidence }) => {
   await expectBackend(evidence, pod(BACKEND), "http", 80);

@@ -106,7 +106,7 @@ check("TK-06", async ({ run, evidence }) => {
   expect(JSON.parse(body(answer.stdout)).kind).toBe("APIVersions");
 });
 
-check("TK-07", async ({ run, evidence }) => {
+check("TK-07", async ({ run, evidence, verdict }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
   const api = await kubectl.shell(`${APISERVER_JSONPATH}\ncurl -sS ${STATUS} $APISERVER/api --insecure`);
   expect([401, 403]).toContain(httpStatus(api.stdout));
@@ -116,6 +116,13 @@ check("TK-07", async ({ run, evidence }) => {
     const answer = await kubectl.shell(`${APISERVER_JSONPATH}\ncurl -sS ${STATUS} $APISERVER${path} --insecure`);
     expect(httpStatus(answer.stdout)).toBeGreaterThan(0);
   }
+  // The page's "served on localhost" without authentication was the insecure port: plain HTTP (by
+  // default localhost:8080), neither authenticated nor authorized, removed in Kubernetes 1.20. The same
+  // address in plain HTTP must not serve the API; Go's TLS server answers it 400.
+  const plain = await kubectl.shell(`${APISERVER_JSONPATH}\ncurl -sS ${STATUS} "http://\${APISERVER#https://}/api"`);
+  expect(plain.stdout).not.toContain("APIVersions");
+  const httpsOnly = httpStatus(plain.stdout) === 400 && plain.stdout.includes("Client sent an HTTP request to an HTTPS server");
+  verdict.docDrift(`the page says some API servers need no authentication as they serve on localhost: that was the insecure port (plain HTTP, localhost:8080 by default), removed in Kubernetes 1.20 along with the page's other plain-HTTP API server (\`http://kubernetes_master_address/…\` proxy URLs, "HTTP if the API server is configured so"); the API server serves HTTPS only${httpsOnly ? " (plain HTTP to its address: 400 \"Client sent an HTTP request to an HTTPS server.\")" : ""}, and a request without credentials is the anonymous user's (here /api → ${httpStatus(api.stdout)})`);
 });
 
 check("TK-08", async ({ run, evidence }) => {
