@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,15 +14,28 @@ check("KC-01", async ({ kubectl, run }) => {
   expect(view.code).toBe(0);
   expect(view.stdout).toContain(`server: ${run.target.server}`);
   expect(view.stdout).toMatch(/name: \S+/);
-  // Secret data is shown redacted: the key or token is named, its value is not printed.
+  // The user entry shows where the credentials are: secret data inline is shown redacted (named, its
+  // value not printed), files by their paths (their contents never), a credential plugin by its command.
   const raw = await kubectl.kubectl("config", "view", "--raw", "--minify", "-o", "jsonpath={.users[0].user}");
-  const secrets = Object.entries(JSON.parse(raw.stdout || "{}") as Record<string, unknown>)
-    .filter(([key, value]) => /key|token|password|certificate/.test(key) && typeof value === "string" && value.length > 20)
-    .map(([, value]) => value as string);
-  expect(secrets.length, "the user entry carries credentials").toBeGreaterThan(0);
-  for (const secret of secrets) expect(view.stdout, "kubectl config view must not print secret data").not.toContain(secret);
-  expect(view.stdout).toMatch(/REDACTED|DATA\+OMITTED/);
+  const user = JSON.parse(raw.stdout || "{}") as Record<string, unknown>;
+  const text = (key: string) => (typeof user[key] === "string" && user[key] ? user[key] as string : undefined);
+  const inline = INLINE_SECRETS.map(text).filter((v): v is string => !!v);
+  const files = CREDENTIAL_FILES.map(text).filter((v): v is string => !!v);
+  const plugin = user.exec as { command?: string } | undefined;
+  expect(inline.length + files.length + (plugin || user["auth-provider"] ? 1 : 0), "the user entry names its credentials").toBeGreaterThan(0);
+  for (const secret of inline) expect(view.stdout, "kubectl config view must not print secret data").not.toContain(secret);
+  if (inline.length) expect(view.stdout).toMatch(/REDACTED|DATA\+OMITTED/);
+  for (const file of files) {
+    expect(view.stdout, "a credential file is shown by its path").toContain(file);
+    const secretLine = readFileSync(file, "utf8").split("\n").find((l) => l.length > 40 && !l.startsWith("-----"));
+    if (secretLine) expect(view.stdout, "kubectl config view must not print a credential file's contents").not.toContain(secretLine);
+  }
+  if (plugin?.command) expect(view.stdout, "a credential plugin is shown by its command").toContain(`command: ${plugin.command}`);
 });
+
+/** Secret data a kubeconfig user may carry inline, and the fields that name credential files instead. */
+const INLINE_SECRETS = ["token", "client-key-data", "client-certificate-data", "password"];
+const CREDENTIAL_FILES = ["client-certificate", "client-key", "tokenFile"];
 
 /** The page's (access-cluster-api#without-kubectl-proxy) cluster listing, verbatim. */
 const LIST_CLUSTERS = `kubectl config view -o jsonpath='{"Cluster name\\tServer\\n"}{range .clusters[*]}{.name}{"\\t"}{.cluster.server}{"\\n"}{end}'`;

@@ -10,6 +10,7 @@ import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { inPod, startProbePod } from "./support/probe-pod.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";
+import { userMay } from "./support/access-review.ts";
 import type { HttpAnswer } from "./support/http.ts";
 import type { RunContext } from "../harness/ground/run-context.ts";
 
@@ -299,15 +300,21 @@ check("SP-17", async ({ evidence }) => {
 check("SP-18", async ({ evidence }) => {
   const nodes = await ns.config.makeApiClient(CoreV1Api).listNode();
   const node = nodes.items[0]!.metadata!.name!;
-  // The kubeconfig's user (through kubectl proxy) may proxy to the kubelet; a ServiceAccount without
-  // RBAC may not. Both answers are what RBAC says, so the paths differ on purpose here.
-  // A proxy under test acts with the same kubeconfig as kubectl proxy, so RBAC allows it the same.
+  // Allowed or denied as RBAC says: the kubeconfig's user (through kubectl proxy, and a proxy under
+  // test, which acts with the same kubeconfig) gets the kubelet's answer exactly when the authorizer
+  // lets it proxy to the node; a ServiceAccount without RBAC is always refused.
+  const allowed = await userMay(ns.config, evidence, { verb: "get", resource: "nodes", subresource: "proxy", name: node });
   const withKubeconfigRights = paths.filter((p) => p.name !== "direct");
   for (const id of [node, `${node}:10250`]) {
     for (const path of withKubeconfigRights) {
-      const allowed = await ask(evidence, path, `/api/v1/nodes/${id}/proxy/healthz`);
-      expect(allowed.status, `${path.name}: ${allowed.body}`).toBe(200);
-      expect(allowed.body.trim()).toBe("ok");
+      const answer = await ask(evidence, path, `/api/v1/nodes/${id}/proxy/healthz`);
+      if (allowed) {
+        expect(answer.status, `${path.name}: ${answer.body}`).toBe(200);
+        expect(answer.body.trim()).toBe("ok");
+      } else {
+        expect(answer.status, `${path.name}: ${answer.body}`).toBe(403);
+        expect(answer.body, "RBAC's refusal, not the kubelet's answer").toMatch(/"reason":"Forbidden"/);
+      }
     }
     const denied = await ask(evidence, powerless, `/api/v1/nodes/${id}/proxy/healthz`);
     expect(denied.status).toBe(403);
@@ -341,13 +348,14 @@ check("SP-20", async ({ evidence, verdict }) => {
   // With cluster-admin rights (the kubeconfig, through kubectl proxy) the removed verb is simply not
   // found. A namespaced token is refused first: authorization sees a cluster-scoped resource named
   // "redirect" before routing does, so 403 is the same answer for it. Neither may redirect.
-  const admin = await ask(evidence, paths[0]!, url);
-  // Credentials that may not read "redirect" (anything short of GET on every core resource: RBAC
-  // cannot grant it alone) are refused before routing, and the removal cannot be seen with them.
-  if (admin.status === 403 && /forbidden.*resource \\"redirect/.test(admin.body)) {
-    verdict.notApplicable("the run's credentials may not GET the resource \"redirect\" (RBAC 403 before routing): the removal is observable only with rights to read every core resource, as cluster-admin has");
+  // Authorization reads the path as resource "redirect", name "namespaces", subresource NAMESPACE.
+  // Credentials that may not read that (anything short of GET on every core resource: RBAC cannot
+  // grant it alone) are refused before routing, and the removal cannot be seen with them.
+  if (!(await userMay(ns.config, evidence, { verb: "get", resource: "redirect", name: "namespaces", subresource: ns.name }))) {
+    verdict.notApplicable("the run's credentials may not GET the resource \"redirect\" (RBAC refuses before routing): the removal is observable only with rights to read every core resource, as cluster-admin has");
     return;
   }
+  const admin = await ask(evidence, paths[0]!, url);
   expect(admin.status).toBe(404);
   for (const path of paths.slice(1)) {
     const answer = await ask(evidence, path, url);

@@ -16,6 +16,7 @@ import { RUN_LABEL } from "../../harness/ground/labels.ts";
 import { waitFor } from "../../harness/ground/wait.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_ROOT, runCli, startCli } from "../support/cli.ts";
+import { removeCredentialObjects, writeCredentialKubeconfig, type CredentialKind } from "../support/credential-kubeconfigs.ts";
 
 // The harness must prove it catches breakage. One kind cluster serves as an existing cluster
 // (--kubeconfig) for a clean run and for runs against deliberately faulty proxies; each fault must be
@@ -93,6 +94,20 @@ const REAL_PROXIES: { script: string; what: string; suites: string[]; difference
   { script: "haproxy-front", what: "HAProxy 2.6 with its documented WebSocket timeouts in front of kubectl proxy", suites: ["kubectl-proxy", "service-proxy", "browser", "proxy-contract"], differences: ["PX-05"] },
 ];
 
+/**
+ * Kubeconfigs of the other kinds users bring, made against the same cluster: the suites that read the
+ * kubeconfig's user must give correct results with each, not false failures. The non-admin user holds
+ * exactly the in-cluster ClusterRole minus the node proxy: SP-18 then expects RBAC's refusal, and SP-20,
+ * which needs GET on every core resource, says n/a.
+ */
+const CREDENTIAL_KINDS: { kind: CredentialKind; notApplicable: string[] }[] = [
+  { kind: "bearer token", notApplicable: [] },
+  { kind: "exec credential plugin", notApplicable: [] },
+  { kind: "client certificate and key by file path", notApplicable: [] },
+  { kind: "non-admin user", notApplicable: ["SP-20"] },
+];
+const CREDENTIAL_SUITES = ["kubeconfig", "kubectl-proxy", "token", "client-libraries", "service-proxy", "browser", "in-cluster"];
+
 /** What a run against a hostile proxy may take at most: per-request and per-check timeouts bound it. */
 const HOSTILE_RUN_BOUND_MS = 12 * 60_000;
 /** How many contract-fault runs go at once on a two-core machine without starving PX-05's timing. */
@@ -112,14 +127,17 @@ describe("the harness against an existing cluster and against faulty proxies", (
   });
 
   after(async () => {
+    await removeCredentialObjects(started.kubeconfigPath).catch(() => undefined);
     await cluster.teardown();
     await rm(dir, { recursive: true, force: true });
     await rm(EMPTY_CLIENT_CACHE, { recursive: true, force: true });
   });
 
-  async function runAgainstCluster(name: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string; reportPath: string }> {
+  /** A run of the CLI against the cluster, with its admin kubeconfig unless another is given. */
+  async function runAgainstCluster(name: string, extra: string[], env: NodeJS.ProcessEnv = {}, target?: { path: string; context: string }): Promise<{ code: number | null; report: Report; stderr: string; reportPath: string }> {
     const reports = join(dir, `reports-${name.replace(/\W+/g, "-")}`);
-    const result = await runCli(["run", "--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName, "--report-dir", reports, ...extra], { KAC_KUBECTL: kubectl, ...env });
+    const { path, context } = target ?? { path: started.kubeconfigPath, context: started.contextName };
+    const result = await runCli(["run", "--kubeconfig", path, "--allow-context", context, "--report-dir", reports, ...extra], { KAC_KUBECTL: kubectl, ...env });
     const reportPath = join(reports, "latest", "report.json");
     const report = JSON.parse(await readFile(reportPath, "utf8")) as Report;
     return { code: result.code, report, stderr: result.stderr, reportPath };
@@ -309,17 +327,23 @@ describe("the harness against an existing cluster and against faulty proxies", (
   function pooledRun(key: string): Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }> {
     if (!pooledRuns) {
       pooledRuns = new Map();
-      const all: [string, string[]][] = [
+      type Target = () => Promise<{ path: string; context: string }>;
+      const all: [string, string[], Target?][] = [
         ...[...CONTRACT_FAULTS.map((f) => f.fault), ...HOSTILE_PROXIES].map((f): [string, string[]] => [f, [...proxy(f), ...suites("proxy-contract")]]),
         ...REAL_PROXIES.map((r): [string, string[]] => [r.script, ["--proxy-command", `bash ${join(REAL_PROXIES_DIR, `${r.script}.sh`)} {port} {kubeconfig}`, ...suites(...r.suites)]]),
+        ...CREDENTIAL_KINDS.map(({ kind }): [string, string[], Target] => [kind, suites(...CREDENTIAL_SUITES), async () => {
+          const credentials = join(dir, `credentials-${kind.replace(/\W+/g, "-")}`);
+          await mkdir(credentials, { recursive: true });
+          return writeCredentialKubeconfig(kind, started.kubeconfigPath, credentials);
+        }]),
       ];
       // The real proxies' packages and the old kubectl, before any proxy command has to start in 30 s.
       let batch: Promise<unknown> = execFileP("bash", [join(REAL_PROXIES_DIR, "prepare.sh")], { maxBuffer: 64 * 1024 * 1024 });
       for (let i = 0; i < all.length; i += CONTRACT_FAULTS_AT_ONCE) {
         const group = all.slice(i, i + CONTRACT_FAULTS_AT_ONCE);
-        const started = batch.then(() => group.map(async ([key, args]) => {
+        const started = batch.then(() => group.map(async ([key, args, target]) => {
           const began = Date.now();
-          const run = await runAgainstCluster(`pooled ${key}`, args);
+          const run = await runAgainstCluster(`pooled ${key}`, args, {}, await target?.());
           return { ...run, ms: Date.now() - began };
         }));
         group.forEach(([key], j) => pooledRuns!.set(key, started.then((runs) => runs[j]!)));
@@ -346,6 +370,19 @@ describe("the harness against an existing cluster and against faulty proxies", (
       const failed = report.checks.filter((c) => c.result === "fail");
       for (const id of ["PX-01", "PX-06", "PX-07", "PX-08"]) assert.ok(failed.some((c) => c.id === id), `${id} fails through a proxy that ${fault}s`);
       for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
+    });
+  }
+
+  for (const { kind, notApplicable } of CREDENTIAL_KINDS) {
+    test(`a kubeconfig with a ${kind}: no check fails${notApplicable.length ? `, ${notApplicable.join(" and ")} n/a as RBAC says` : ""}`, async () => {
+      const { code, report, stderr } = await pooledRun(kind);
+      const failed = report.checks.filter((c) => c.result === "fail");
+      assert.deepEqual(failed.map((c) => `${c.id}: ${c.reason}`), [], stderr);
+      assert.equal(code, 0);
+      const na = report.checks.filter((c) => c.result === "n/a" && c.id !== "SP-22").map((c) => c.id);
+      assert.deepEqual(na, notApplicable, report.checks.filter((c) => c.result === "n/a").map((c) => `${c.id}: ${c.reason}`).join("\n"));
+      const ran = report.checks.filter((c) => CREDENTIAL_SUITES.includes(c.section));
+      assert.ok(ran.every((c) => c.result !== "not-selected"), "every check of the credential suites ran");
     });
   }
 

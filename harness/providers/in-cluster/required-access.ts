@@ -13,14 +13,14 @@ const READ_WRITE = ["get", "list", "watch", "create", "update", "patch", "delete
  * The suites work in namespaces of their own, created and deleted per run, so the namespaced rights
  * are granted cluster-wide; `bind` and `escalate` let them grant Roles to the ServiceAccounts they
  * create (the token and service-proxy checks). Outside those namespaces: nodes (node ports, Pod IPs,
- * the node proxy of SP-18) and the Services `kubectl cluster-info` lists in kube-system.
+ * the node proxy of SP-18) and the Services `kubectl cluster-info` lists in kube-system. Not granted:
+ * GET on every core resource, the only rule under which SP-20 can see the removed redirect verb's
+ * 404 (it reports n/a with these rights).
  */
 export const HARNESS_CLUSTER_ROLE_RULES: V1PolicyRule[] = [
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch", "create", "patch", "delete"] },
   { apiGroups: [""], resources: ["pods", "pods/log", "services", "serviceaccounts", "configmaps", "secrets", "endpoints", "events"], verbs: READ_WRITE },
   { apiGroups: [""], resources: ["pods/exec", "pods/portforward", "pods/proxy", "services/proxy", "nodes/proxy"], verbs: PROXY_VERBS },
-  // SP-20 asks for the removed redirect verb; the server says 404 only to whoever may ask at all.
-  { apiGroups: [""], resources: ["redirect", "redirect/*"], verbs: ["get"] },
   { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] },
   { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list"] },
   { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
