@@ -32,6 +32,7 @@ async function listFiles(root: string): Promise<string[]> {
 }
 
 const FAULTY_PROXY = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-proxy.ts");
+const FAULTY_KUBECTL = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-kubectl", "kubectl");
 const proxy = (fault: string) => ["--proxy-command", `${process.execPath} ${FAULTY_PROXY} ${fault} {port} {kubeconfig}`];
 const suites = (...names: string[]) => names.flatMap((s) => ["--suite", s]);
 
@@ -77,6 +78,78 @@ const CONTRACT_FAULTS: { fault: string; failing: string[] }[] = [
   { fault: "gunzip-keep-header", failing: ["PX-09"] },
   { fault: "listen-all", failing: ["PX-10"] },
 ];
+/**
+ * Faults of the API server's proxy URLs, of kubectl proxy's own behaviour and of the browser's view
+ * through a proxy (test/faulty-proxies/), each written from the catalog's text of the IDs it lists.
+ * Faults that touch different requests run combined in one proxy ("a+b+c", in one pooled run with only
+ * the suites they need) and the run must be flagged by exactly the union of their IDs.
+ */
+const PROXY_FAULTS: { in: string[]; faults: { fault: string; failing: string[] }[] }[] = [
+  { in: ["service-proxy"], faults: [
+    { fault: "target-port-numbers", failing: ["SP-03", "SP-06"] },
+    { fault: "http-as-https", failing: ["SP-07"] },
+    { fault: "append-proxy-slash", failing: ["SP-14"] },
+    // SP-08's URL names a missing Service too (service "https"): its 503 differs from kubectl proxy's 404.
+    { fault: "missing-service-503", failing: ["SP-08", "SP-12"] },
+  ] },
+  { in: ["service-proxy"], faults: [
+    { fault: "drop-delete-options-bodies", failing: ["SP-15"] },
+    { fault: "add-https-colon", failing: ["SP-08"] },
+    { fault: "unknown-scheme-as-http", failing: ["SP-09"] },
+    // kubectl cluster-info lists https:kac-listed-tls:tls, which loses its scheme too.
+    { fault: "strip-https-named-port", failing: ["SP-05", "SP-16"] },
+    { fault: "refuse-pod-proxy", failing: ["SP-17"] },
+    { fault: "refuse-node-proxy", failing: ["SP-18"] },
+    { fault: "redirect-verb", failing: ["SP-20"] },
+  ] },
+  // Every check that names a port by name without a scheme: SP-02's multi:alt, SP-16's listed
+  // kac-listed-named:web, SP-19's multi:http.
+  { in: ["service-proxy"], faults: [{ fault: "drop-port-name", failing: ["SP-02", "SP-16", "SP-19"] }] },
+  // Every check that names a Service without a port (SP-11's Status then names "empty:http").
+  { in: ["service-proxy"], faults: [{ fault: "default-port-http", failing: ["SP-01", "SP-11", "SP-13", "SP-14", "SP-15", "SP-16", "SP-26"] }] },
+  { in: ["kubectl-proxy", "service-proxy"], faults: [
+    { fault: "filter-exec-only", failing: ["KP-06"] },
+    { fault: "unknown-port-name-first-port", failing: ["SP-10"] },
+    { fault: "ignore-readiness", failing: ["SP-11"] },
+    { fault: "hide-cluster-services", failing: ["SP-16"] },
+  ] },
+  // Every request without credentials refused: KP-04's clause, and with it every proxy check of the suite.
+  { in: ["kubectl-proxy"], faults: [{ fault: "require-credentials", failing: ["KP-01", "KP-04", "KP-06", "KP-07", "KP-12"] }] },
+  { in: ["browser"], faults: [
+    { fault: "no-html-rewrite", failing: ["BR-02"] },
+    { fault: "no-location-rewrite", failing: ["BR-05"] },
+  ] },
+  // The redirect BR-05 follows is reached by a relative link.
+  { in: ["browser"], faults: [{ fault: "base-href-root", failing: ["BR-03", "BR-05"] }] },
+  // The page never renders: every check that opens the app through the proxy under test.
+  { in: ["browser"], faults: [{ fault: "html-as-text", failing: ["BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-09"] }] },
+];
+const proxyFaultsKey = (faults: { fault: string }[]) => faults.map((f) => f.fault).join("+");
+
+/**
+ * A kubectl that gets documented behaviours wrong (test/faulty-proxies/faulty-kubectl/kubectl, as
+ * KAC_KUBECTL in front of the cluster's kubectl; the documented shell pipelines find it on their PATH
+ * too): the checks of those behaviours, and no other, must flag it. Combined as the proxy faults are.
+ */
+const KUBECTL_FAULTS: { in: string[]; faults: { fault: string; failing: string[] }[] }[] = [
+  { in: ["kubectl-proxy", "browser"], faults: [
+    { fault: "tcp-instead-of-unix-socket", failing: ["KP-08"] },
+    { fault: "ignore-api-prefix", failing: ["KP-09"] },
+    { fault: "ignore-www", failing: ["KP-10", "BR-08"] },
+    { fault: "ignore-reject-methods", failing: ["KP-11"] },
+    { fault: "ignore-address", failing: ["KP-03"] },
+  ] },
+  { in: ["kubeconfig", "kubectl-proxy", "token"], faults: [
+    // KP-03 first runs the page's `kubectl proxy --port=PORT`, then asks [::1]:PORT.
+    { fault: "ignore-fixed-port", failing: ["KP-02", "KP-03"] },
+    { fault: "insecure-upstream", failing: ["KP-05"] },
+    { fault: "show-secrets", failing: ["KC-01"] },
+    { fault: "version-client-only", failing: ["KC-04"] },
+    // TK-10 is the token suite's last check (the suite is serial): nothing after it is hidden.
+    { fault: "delete-dry-run", failing: ["TK-10"] },
+  ] },
+];
+
 /**
  * Hostile proxies (they answer discovery, then hang, reset, send garbage or never end): the run ends in
  * bounded time, writes its report, and fails the checks that went through them, each with evidence.
@@ -328,8 +401,11 @@ describe("the harness against an existing cluster and against faulty proxies", (
     if (!pooledRuns) {
       pooledRuns = new Map();
       type Target = () => Promise<{ path: string; context: string }>;
-      const all: [string, string[], Target?][] = [
+      const all: [string, string[], Target?, NodeJS.ProcessEnv?][] = [
         ...[...CONTRACT_FAULTS.map((f) => f.fault), ...HOSTILE_PROXIES].map((f): [string, string[]] => [f, [...proxy(f), ...suites("proxy-contract")]]),
+        ...PROXY_FAULTS.map(({ in: names, faults }): [string, string[]] => [proxyFaultsKey(faults), [...proxy(proxyFaultsKey(faults)), ...suites(...names)]]),
+        ...KUBECTL_FAULTS.map(({ in: names, faults }): [string, string[], undefined, NodeJS.ProcessEnv] => [`kubectl ${proxyFaultsKey(faults)}`, suites(...names), undefined,
+          { KAC_KUBECTL: FAULTY_KUBECTL, KAC_REAL_KUBECTL: kubectl, KAC_KUBECTL_FAULTS: proxyFaultsKey(faults) }]),
         ...REAL_PROXIES.map((r): [string, string[]] => [r.script, ["--proxy-command", `bash ${join(REAL_PROXIES_DIR, `${r.script}.sh`)} {port} {kubeconfig}`, ...suites(...r.suites)]]),
         ...CREDENTIAL_KINDS.map(({ kind }): [string, string[], Target] => [kind, suites(...CREDENTIAL_SUITES), async () => {
           const credentials = join(dir, `credentials-${kind.replace(/\W+/g, "-")}`);
@@ -341,9 +417,9 @@ describe("the harness against an existing cluster and against faulty proxies", (
       let batch: Promise<unknown> = execFileP("bash", [join(REAL_PROXIES_DIR, "prepare.sh")], { maxBuffer: 64 * 1024 * 1024 });
       for (let i = 0; i < all.length; i += CONTRACT_FAULTS_AT_ONCE) {
         const group = all.slice(i, i + CONTRACT_FAULTS_AT_ONCE);
-        const started = batch.then(() => group.map(async ([key, args, target]) => {
+        const started = batch.then(() => group.map(async ([key, args, target, env]) => {
           const began = Date.now();
-          const run = await runAgainstCluster(`pooled ${key}`, args, {}, await target?.());
+          const run = await runAgainstCluster(`pooled ${key}`, args, env ?? {}, await target?.());
           return { ...run, ms: Date.now() - began };
         }));
         group.forEach(([key], j) => pooledRuns!.set(key, started.then((runs) => runs[j]!)));
@@ -393,6 +469,22 @@ describe("the harness against an existing cluster and against faulty proxies", (
       assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
       assert.equal(code, 1);
       for (const check of failed) assert.ok(check.evidence.some((e) => e.path === "proxy under test"), `${check.id} carries the proxy under test's answers`);
+    });
+  }
+
+  /** The union of the faults' IDs, in the report's (the catalog's) order. */
+  const union = (faults: { failing: string[] }[]) => CATALOG.map((e) => e.id).filter((id) => faults.some((f) => f.failing.includes(id)));
+  for (const [key, what, faults] of [
+    ...PROXY_FAULTS.map(({ faults }) => [proxyFaultsKey(faults), `faulty proxy ${proxyFaultsKey(faults)}`, faults] as const),
+    ...KUBECTL_FAULTS.map(({ faults }) => [`kubectl ${proxyFaultsKey(faults)}`, `faulty kubectl ${proxyFaultsKey(faults)}`, faults] as const),
+  ]) {
+    const failing = union(faults);
+    test(`${what}: flagged by ${failing.join(", ")}, and by nothing else`, async () => {
+      const { code, report, stderr } = await pooledRun(key);
+      const failed = report.checks.filter((c) => c.result === "fail");
+      assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
+      assert.equal(code, 1);
+      for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
     });
   }
 
