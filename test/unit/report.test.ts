@@ -123,3 +123,14 @@ test("latency regressions: beyond the factor and the noise floor, per path and m
   assert.deepEqual(findLatencyRegressions(before, now, 2), [{ path: "proxy under test", metric: "p50", beforeMs: 3, nowMs: 53, factor: 2 }]);
   assert.deepEqual(findLatencyRegressions(before, now, 20), []);
 });
+
+test("the kinds of proxy appear in every format", async () => {
+  const { proxyKinds } = await import("../../harness/report/proxy-kinds.ts");
+  const report = sampleReport();
+  report.proxyKinds = proxyKinds(report.checks, { server: "127.0.0.1:1", resolved: ["127.0.0.1"], endpoints: ["172.18.0.2:6443"], front: "other", evidence: "127.0.0.1:1 is not among the API server's endpoints" });
+  const front = "proxy or load balancer in front of the API server";
+  assert.match(renderMarkdown(report), new RegExp(`\\| ${front} \\| detected \\|`));
+  assert.match(renderHtml(report), new RegExp(`<td>${front}</td><td>detected</td>`));
+  assert.match(renderJunit(report), new RegExp(`<property name="${front}" value="detected: 127.0.0.1:1 is not among`));
+  assert.match(renderJunit(report), /<property name="kubectl proxy" value="skip: 11 not-selected, 1 skip"/);
+});
