@@ -29,6 +29,12 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { say "dockerd did not start (see /var/log/kac-dockerd.log)"; exit 2; }
 fi
 
+# kind's known limit: every node's kubelet and containerd take inotify instances, and the kernel's
+# default of 128 per user runs out with a few clusters (workers then never get Ready). kind's docs raise it.
+if [[ -w /proc/sys/fs/inotify/max_user_instances ]] && (( $(cat /proc/sys/fs/inotify/max_user_instances) < 512 )); then
+  echo 512 > /proc/sys/fs/inotify/max_user_instances
+fi
+
 # Node.js 22+: testcontainers 12, undici 8 and client-node 2 need it, and it runs our TypeScript as is.
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if (( node_major < 22 )); then

@@ -16,6 +16,8 @@ import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { Progress } from "../log/progress.ts";
 import { suiteNames } from "../run/suite-runner.ts";
 import { prepareCluster } from "../providers/kind/prepared-cluster.ts";
+import { DEFAULT_HARNESS_IMAGE } from "../paths.ts";
+import { timeInClusterRun, type InClusterFigures } from "./in-cluster-run.ts";
 import { measureAccessPaths } from "../latency/access-paths.ts";
 import { latencyCells } from "../latency/latency.ts";
 import { type PathLatency } from "../ground/path-latency.ts";
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
   const suites: BenchResult["suites"] = [];
   for (const suite of suiteNames()) suites.push({ suite, ...(await timeCli([...target, "--suite", suite], env)) });
 
+  const inCluster = await progress.phase("whole run in the cluster (Job)", () => timeInClusterRun(started, kubectl, DEFAULT_HARNESS_IMAGE));
   const latency = await measureAccessPaths({ kubeconfigPath: started.kubeconfigPath, kubectl, ...(values["proxy-url"] ? { proxyUnderTest: { url: values["proxy-url"] } } : {}) }, rounds);
 
   const result: BenchResult = {
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
     nodes: started.nodes.length,
     clusterStartSeconds: started.startDurationMs / 1000,
     clusterPhases: clusterPhases.map((p) => ({ phase: p.name, seconds: p.ms / 1000 })),
-    wholeRun: { cold, keptCluster },
+    wholeRun: { cold, keptCluster, inCluster },
     suites,
     latency,
   };
@@ -85,7 +88,7 @@ interface BenchResult {
   nodes: number;
   clusterStartSeconds: number;
   clusterPhases: { phase: string; seconds: number }[];
-  wholeRun: { cold: RunFigures; keptCluster: RunFigures };
+  wholeRun: { cold: RunFigures; keptCluster: RunFigures; inCluster: InClusterFigures };
   suites: (RunFigures & { suite: string })[];
   latency: PathLatency[];
 }
@@ -96,7 +99,9 @@ function printTable(r: BenchResult): void {
   const lines = [`cluster: ${r.nodes} nodes, ${r.nodeImage} (${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB)`, row("start to all nodes Ready", `${r.clusterStartSeconds.toFixed(1)} s`)];
   for (const p of r.clusterPhases) lines.push(row(`  ${p.phase}`, `${p.seconds.toFixed(1)} s`));
   lines.push("whole run (time, peak memory of the harness's process tree):");
-  lines.push(row("cold (own cluster, image loads, suites, teardown)", run(r.wholeRun.cold)), row("kept cluster", run(r.wholeRun.keptCluster)));
+  const inside = r.wholeRun.inCluster;
+  lines.push(row("cold (own cluster, image loads, suites, teardown)", run(r.wholeRun.cold)), row("kept cluster", run(r.wholeRun.keptCluster)),
+    row("in the cluster, as a Job (apply to the harness's exit)", "unmeasured" in inside ? `not measured: ${inside.unmeasured}` : `${inside.seconds.toFixed(1)} s${inside.exitCode === 0 ? "" : ` (exit ${inside.exitCode}: not a clean run)`}`));
   lines.push("per suite (alone, kept cluster):");
   for (const s of r.suites) lines.push(row(s.suite, run(s)));
   lines.push("per-path latency (p50 / p95, overhead vs direct):");
