@@ -1,5 +1,7 @@
 import { gunzipSync } from "node:zlib";
-import { CoreV1Api } from "@kubernetes/client-node";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ApiextensionsV1Api, AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
+import { GenericContainer, getContainerRuntimeClient } from "testcontainers";
 import { ask, askAll, directPath, proxyPath, type ApiPath } from "./support/api-paths.ts";
 import { BACKEND_PORTS, deployBackend, service } from "./support/backend.ts";
 import { check, expect, test } from "./support/check.ts";
@@ -7,6 +9,9 @@ import { EvidenceLog } from "./support/evidence.ts";
 import { http } from "./support/http.ts";
 import { KubectlProxy, startProxy } from "./support/kubectl-proxy.ts";
 import { ProxyUnderTest } from "../harness/proxy/proxy-under-test.ts";
+import { RUN_LABEL } from "../harness/ground/labels.ts";
+import { METALLB_NAMESPACE, METALLB_VERSION } from "../harness/kind/actions/install-load-balancer.ts";
+import { chooseReaperImage } from "../harness/kind/reaper-image.ts";
 import { useSuiteNamespace } from "./support/namespace.ts";
 import { inPod, startProbePod } from "./support/probe-pod.ts";
 import { serviceAccountWithToken } from "./support/service-account.ts";
@@ -378,24 +383,163 @@ check("SP-21", async ({ run, evidence }) => {
   expect(JSON.parse(answer.body)).toMatchObject({ fixture: "kac-fixture", port: 8081, path: "/nodeport" });
 });
 
-check("SP-22", async ({ evidence, verdict }) => {
+/** How long a load-balancer controller that is present may take to give a Service its external address. */
+const LB_ADDRESS_TIMEOUT_MS = 90_000;
+/** With no sign of a controller at all, how long an unknown one gets before the check says there is none. */
+const LB_UNKNOWN_CONTROLLER_MS = 20_000;
+/** How long the external address may take to answer once assigned (MetalLB's speaker starts announcing). */
+const LB_REACH_TIMEOUT_MS = 60_000;
+const LB_SERVICE = "balanced";
+
+check("SP-22", async ({ run, evidence, verdict }) => {
+  test.setTimeout(LB_ADDRESS_TIMEOUT_MS + LB_REACH_TIMEOUT_MS + 60_000);
   const api = ns.config.makeApiClient(CoreV1Api);
-  await api.createNamespacedService({ namespace: ns.name, body: service("balanced", BACKEND, [{ port: 80, targetPort: 8080 }], { spec: { type: "LoadBalancer" } }) });
+  await api.createNamespacedService({ namespace: ns.name, body: service(LB_SERVICE, BACKEND, [{ port: 80, targetPort: 8080 }], { spec: { type: "LoadBalancer" } }) });
   const began = Date.now();
+  const network = await kindNetwork(run);
+  let controllers = await loadBalancerControllers(run, network);
+  let checkedAt = Date.now();
   let ingress: { ip?: string; hostname?: string } | undefined;
-  // A load-balancer controller fills in status.loadBalancer.ingress within seconds when there is one.
-  await expect.poll(async () => {
-    ingress = (await api.readNamespacedService({ name: "balanced", namespace: ns.name })).status?.loadBalancer?.ingress?.[0];
-    return ingress !== undefined;
-  }, { timeout: 20_000 }).toBe(true).catch(() => undefined);
-  evidence.add({ request: `GET Service ${ns.name}/balanced (type LoadBalancer), status.loadBalancer`, status: ingress ? "assigned" : "none", excerpt: JSON.stringify(ingress ?? {}), durationMs: Date.now() - began });
-  if (!ingress) {
-    verdict.notApplicable("no load-balancer controller: status.loadBalancer.ingress stayed empty for 20 s");
+  // A controller fills in status.loadBalancer.ingress; on a cluster just started it may still be starting.
+  for (;;) {
+    ingress = (await api.readNamespacedService({ name: LB_SERVICE, namespace: ns.name })).status?.loadBalancer?.ingress?.[0];
+    if (ingress) break;
+    if (Date.now() - checkedAt > 10_000) [controllers, checkedAt] = [await loadBalancerControllers(run, network), Date.now()];
+    if (Date.now() - began >= (controllers.length ? LB_ADDRESS_TIMEOUT_MS : LB_UNKNOWN_CONTROLLER_MS)) break;
+    await sleep(1_000);
+  }
+  const waited = Date.now() - began;
+  evidence.add({ request: "load-balancer controller: MetalLB's API and Pods, LoadBalancer Services with an address, the nodes' cloud provider", status: controllers.length ? "present" : "none found", excerpt: controllers.join("; ") || "none", durationMs: 0 });
+  evidence.add({ request: `GET Service ${ns.name}/${LB_SERVICE} (type LoadBalancer), status.loadBalancer`, status: ingress ? "assigned" : "none", excerpt: JSON.stringify(ingress ?? {}), durationMs: waited });
+  if (!ingress && !controllers.length) {
+    verdict.notApplicable(`no load-balancer controller (no MetalLB, no LoadBalancer Service with an address, no cloud provider on the nodes): status.loadBalancer.ingress stayed empty for ${Math.round(waited / 1000)} s`);
     return;
   }
-  const answer = await http(evidence, `http://${ingress.ip ?? ingress.hostname}/`);
-  expect(answer.status).toBe(200);
+  if (!ingress) {
+    evidence.add({ request: `why no address: MetalLB's Pods in ${METALLB_NAMESPACE}, the Service's events`, status: "diagnosis", excerpt: await noAddressDiagnosis(api, ns.name), durationMs: 0 });
+    expect(ingress, `a load-balancer controller is present (${controllers.join("; ")}) but ${ns.name}/${LB_SERVICE} got no external address within ${Math.round(waited / 1000)} s`).toBeDefined();
+    return;
+  }
+  const url = `http://${ingress.ip ?? ingress.hostname}/sp22`;
+  // Not from the host: from a container on the cluster's Docker network that is not a node, as any
+  // other machine on that network would. On other clusters, from here.
+  const answer = network ? await fromDockerNetwork(evidence, network, run.probeImage, url) : await fromHost(evidence, url);
+  expect(answer.status, `${url} did not answer within ${LB_REACH_TIMEOUT_MS / 1000} s of its assignment: ${answer.body}`).toBe(200);
+  expect(JSON.parse(answer.body)).toMatchObject({ fixture: "kac-fixture", port: 8080, path: "/sp22" });
 });
+
+/** The Docker network of a kind cluster this harness started (kept or not), and the run label on its nodes. */
+interface KindNetwork {
+  name: string;
+  runLabel: string;
+}
+
+/**
+ * Finds the harness's kind cluster behind the target: the control-plane container that publishes the
+ * API server's port on loopback. Undefined for any other cluster, or without a Docker engine.
+ */
+async function kindNetwork(run: RunContext): Promise<KindNetwork | undefined> {
+  try {
+    const server = new URL(run.target.server);
+    if (!["127.0.0.1", "localhost", "[::1]"].includes(server.hostname)) return undefined;
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const nodes = await docker.listContainers({ filters: { label: [RUN_LABEL, "io.kac.role=control-plane"] } });
+    const node = nodes.find((n) => n.Ports.some((p) => String(p.PublicPort) === server.port));
+    const runLabel = node?.Labels[RUN_LABEL];
+    if (!node || !runLabel) return undefined;
+    const names = Object.keys(node.NetworkSettings.Networks);
+    return { name: names.includes(runLabel) ? runLabel : names[0]!, runLabel };
+  } catch {
+    return undefined;
+  }
+}
+
+/** What shows that the cluster has a load-balancer controller; empty when nothing does. Rights the run lacks count as nothing seen. */
+async function loadBalancerControllers(run: RunContext, network: KindNetwork | undefined): Promise<string[]> {
+  const api = ns.config.makeApiClient(CoreV1Api);
+  const found: string[] = [];
+  // The harness installs MetalLB on the kind clusters it starts; a cluster checked as an existing one
+  // (a kept kind cluster among them) must show a controller of its own.
+  if (run.target.kind === "kind") found.push(`the harness's kind cluster${network ? ` ${network.runLabel}` : ""}, where it installs MetalLB ${METALLB_VERSION}`);
+  const ignore = () => undefined;
+  const [crd, pods, services, nodes] = await Promise.all([
+    ns.config.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: "ipaddresspools.metallb.io" }).catch(ignore),
+    api.listPodForAllNamespaces({ labelSelector: "app=metallb" }).catch(ignore),
+    api.listServiceForAllNamespaces().catch(ignore),
+    api.listNode().catch(ignore),
+  ]);
+  if (crd) found.push("MetalLB's CRD ipaddresspools.metallb.io");
+  if (pods?.items.length) found.push(`MetalLB Pods: ${pods.items.map((p) => `${p.metadata!.namespace}/${p.metadata!.name} ${p.status?.phase}`).join(", ")}`);
+  const served = services?.items.filter((s) => s.spec?.type === "LoadBalancer" && s.status?.loadBalancer?.ingress?.length && s.metadata?.namespace !== ns.name) ?? [];
+  if (served.length) found.push(`LoadBalancer Services with an address: ${served.slice(0, 3).map((s) => `${s.metadata!.namespace}/${s.metadata!.name}`).join(", ")}`);
+  const clouds = new Set(nodes?.items.map((n) => /^([a-z0-9-]+):\/\//.exec(n.spec?.providerID ?? "")?.[1]).filter((c): c is string => !!c && CLOUD_PROVIDERS.has(c)));
+  if (clouds.size) found.push(`nodes of a cloud provider with load balancers: ${[...clouds].join(", ")} (spec.providerID)`);
+  return found;
+}
+
+/** spec.providerID schemes of clouds (and distributions) that ship a controller for LoadBalancer Services. */
+const CLOUD_PROVIDERS = new Set(["aws", "gce", "azure", "digitalocean", "linode", "oci", "ibm", "hcloud", "exoscale", "scaleway", "alicloud", "huaweicloud", "k3s"]);
+
+/** MetalLB's workloads and Pods with their state, and what the controller said on the Service's events. */
+async function noAddressDiagnosis(api: CoreV1Api, namespace: string): Promise<string> {
+  const apps = ns.config.makeApiClient(AppsV1Api);
+  const workloads = await Promise.all([apps.listNamespacedDeployment({ namespace: METALLB_NAMESPACE }), apps.listNamespacedDaemonSet({ namespace: METALLB_NAMESPACE })]).then(([deployments, daemonSets]) => [
+    ...deployments.items.map((d) => `Deployment ${d.metadata!.name} ${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0} ready`),
+    ...daemonSets.items.map((d) => `DaemonSet ${d.metadata!.name} ${d.status?.numberReady ?? 0}/${d.status?.desiredNumberScheduled ?? 0} ready`),
+  ].join(", ") || "none", (error: Error) => `not readable: ${error.message.split("\n")[0]}`);
+  const pods = await api.listNamespacedPod({ namespace: METALLB_NAMESPACE }).then((list) => list.items.map((p) => {
+    const statuses = p.status?.containerStatuses ?? [];
+    const waiting = statuses.map((c) => c.state?.waiting?.reason).filter(Boolean).join(",");
+    return `${p.metadata!.name} on ${p.spec?.nodeName ?? "(unscheduled)"}: ${p.status?.phase}, ready ${statuses.filter((c) => c.ready).length}/${statuses.length}${waiting ? `, ${waiting}` : ""}`;
+  }).join("; ") || "none", (error: Error) => `not readable: ${error.message.split("\n")[0]}`);
+  const events = await api.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${LB_SERVICE}` }).then((list) => list.items.map((e) => `${e.reason}: ${e.message}`).join("; ") || "none", () => "not readable");
+  return `workloads: ${workloads} | pods: ${pods} | events: ${events}`;
+}
+
+/**
+ * Asks the external address from a short-lived container of the probe image on the cluster's Docker
+ * network (curl, until it answers or LB_REACH_TIMEOUT_MS passes), labelled with the cluster's run so
+ * the cluster's removal takes it along should this process die first.
+ */
+async function fromDockerNetwork(evidence: EvidenceLog, network: KindNetwork, image: string, url: string): Promise<{ status: number; body: string }> {
+  // Testcontainers' reaper, as the CLI starts it: its offline build where upstream's image is absent.
+  await chooseReaperImage(await getContainerRuntimeClient());
+  const container = await new GenericContainer(image)
+    .withNetworkMode(network.name)
+    .withLabels({ [RUN_LABEL]: network.runLabel })
+    .withCommand(["sleep", String(Math.ceil(LB_REACH_TIMEOUT_MS / 1000) + 60)])
+    .withAutoRemove(true)
+    .start();
+  const shown = `GET ${url} with curl in container ${container.getName().replace(/^\//, "")} (${image}) on Docker network ${network.name}, not a node`;
+  const began = Date.now();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const asked = Date.now();
+      const result = await container.exec(["curl", "-sS", "--max-time", "5", "--write-out", "\n%{http_code}", url]);
+      const lines = result.stdout.split("\n");
+      const status = result.exitCode === 0 ? Number(lines.pop()) : 0;
+      const body = result.exitCode === 0 ? lines.join("\n") : result.stderr.trim();
+      const done = status === 200 || Date.now() - began > LB_REACH_TIMEOUT_MS;
+      if (done || attempt === 1) {
+        evidence.add({ request: `${shown} (attempt ${attempt}, ${((asked - began) / 1000).toFixed(1)} s after the first)`, status: status || `curl exit ${result.exitCode}`, excerpt: body, durationMs: Date.now() - asked });
+      }
+      if (done) return { status, body };
+      await sleep(1_000);
+    }
+  } finally {
+    await container.stop({ timeout: 0 });
+  }
+}
+
+/** The external address asked from this machine (clusters the harness did not start), until it answers. */
+async function fromHost(evidence: EvidenceLog, url: string): Promise<HttpAnswer> {
+  const began = Date.now();
+  for (;;) {
+    const answer = await http(evidence, url).catch((e: Error) => ({ status: 0, body: e.message }) as HttpAnswer);
+    if (answer.status === 200 || Date.now() - began > LB_REACH_TIMEOUT_MS) return answer;
+    await sleep(2_000);
+  }
+}
 
 check("SP-23", async ({ run, kubectl }) => {
   const api = ns.config.makeApiClient(CoreV1Api);

@@ -13,6 +13,7 @@ import type { Action, ClusterContext } from "./actions/action.ts";
 import { createNetwork } from "./actions/create-network.ts";
 import { exportKubeconfig } from "./actions/export-kubeconfig.ts";
 import { installCni } from "./actions/install-cni.ts";
+import { installLoadBalancer } from "./actions/install-load-balancer.ts";
 import { installStorage } from "./actions/install-storage.ts";
 import { kubeadmInit } from "./actions/kubeadm-init.ts";
 import { kubeadmJoin } from "./actions/kubeadm-join.ts";
@@ -29,7 +30,7 @@ import type { StartedKindNode } from "./node-container.ts";
 const REMOVAL_POLL_MS = 500;
 
 /** kind's order: nodes, config, init, CNI, storage, join, wait (pkg/cluster/internal/create). */
-const PIPELINE: Action[] = [createNetwork, startNodes, writeKubeadmConfig, kubeadmInit, installCni, installStorage, kubeadmJoin, waitForReady, exportKubeconfig];
+const PIPELINE: Action[] = [createNetwork, startNodes, writeKubeadmConfig, kubeadmInit, installCni, installStorage, installLoadBalancer, kubeadmJoin, waitForReady, exportKubeconfig];
 
 export interface KindClusterOptions {
   /** The cluster's shape (kind-config.yaml, loaded with loadClusterConfig); default: the package's. */
