@@ -21,7 +21,12 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   timeout: 120_000,
-  reporter: [["list"], [`./harness/report/playwright-reporter${EXTENSION}`]],
+  reporter: [
+    ["list"],
+    [`./harness/report/playwright-reporter${EXTENSION}`],
+    // Inside a Sonobuoy plugin: a progress update per finished check to the worker beside it.
+    ...(process.env.SONOBUOY_PROGRESS_PORT ? [[`./harness/sonobuoy/progress-reporter${EXTENSION}`] as [string]] : []),
+  ],
   use: {
     // Debian's Chromium: no browser download is possible on machines without internet.
     launchOptions: { executablePath: process.env.KAC_CHROMIUM || "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] },

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,3 +17,7 @@ export const PLAYWRIGHT_CONFIG = join(PROJECT_ROOT, `playwright.config${SOURCE_E
 export const DEFAULT_KIND_CONFIG = join(PROJECT_ROOT, "kind-config.yaml");
 /** How a user builds the offline images: the npm script in a checkout, the shipped script when installed. */
 export const IMAGES_BUILD_COMMAND = SOURCE_EXTENSION === ".ts" ? "npm run images" : `bash ${join(PROJECT_ROOT, "images", "build.sh")}`;
+/** The package's version: package.json at the checkout's root, or above the installed package's dist/. */
+export const PACKAGE_VERSION = (JSON.parse(readFileSync([join(PROJECT_ROOT, "package.json"), join(PROJECT_ROOT, "..", "package.json")].find(existsSync)!, "utf8")) as { version: string }).version;
+/** The harness image of this version (images/harness/build.sh), for the in-cluster Job and the Sonobuoy plugin. */
+export const DEFAULT_HARNESS_IMAGE = `kac.local/harness:${PACKAGE_VERSION}`;

@@ -14,6 +14,8 @@ step "components $version" "$here/components/all.sh" "$version"
 step "node image $version" "$here/node/build.sh" "$version"
 step "fixture image" "$here/fixtures/build.sh"
 step "probe image" "$here/fixtures/probe/build.sh" "$version"
+step "metallb images" "$here/metallb/build.sh"
+step "harness image" "$here/harness/build.sh" "$version"
 step "reaper image" "$here/reaper/build.sh"
 
 printf '%-28s %9s\n' "offline build step" seconds

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join } from "node:path";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { CLIENT_NAMES } from "../ground/prepared-clients.ts";
 import { prepareClients } from "../clients/prepare-clients.ts";
@@ -7,6 +8,9 @@ import { ClusterStartError } from "../errors/cluster-start-error.ts";
 import { chooseProvider, type ProviderChoice } from "../providers/choose-provider.ts";
 import { Progress } from "../log/progress.ts";
 import { redact } from "../log/redact.ts";
+import { SONOBUOY_RESULTS_DIR_VARIABLE, writeSonobuoyResults } from "../sonobuoy/results.ts";
+import { sonobuoyPlugin, sonobuoyPluginAccess } from "../sonobuoy/plugin-definition.ts";
+import { jobManifest } from "../providers/in-cluster/job-manifest.ts";
 import { loadBaseline } from "../report/baseline.ts";
 import { describeRun } from "../run/dry-run.ts";
 import { runChecks } from "../run/run-checks.ts";
@@ -28,6 +32,12 @@ async function main(argv: string[]): Promise<number> {
       return down(command.runId, command.provider);
     case "prepare":
       return prepare();
+    case "job-manifest":
+      process.stdout.write(jobManifest({ image: command.image, namespace: command.namespace, args: command.runArgs }));
+      return 0;
+    case "sonobuoy-plugin":
+      process.stdout.write(command.access ? sonobuoyPluginAccess() : sonobuoyPlugin({ image: command.image, args: command.runArgs }));
+      return 0;
     case "run":
       if (command.options.dryRun) return dryRun(command.options);
       guard.install();
@@ -59,20 +69,32 @@ async function down(runId: string | undefined, choice: ProviderChoice): Promise<
   return 0;
 }
 
+/**
+ * Inside a Sonobuoy plugin, a run that ends before its report still owes Sonobuoy a result: a failed
+ * test case saying why, and the `done` file (without it the worker waits for the aggregator's timeout).
+ */
+async function tellSonobuoy(why: string): Promise<void> {
+  const resultsDir = process.env[SONOBUOY_RESULTS_DIR_VARIABLE];
+  if (resultsDir) await writeSonobuoyResults(join(resultsDir, "no-report"), resultsDir, { error: why }).catch(() => undefined);
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   async (error: unknown) => {
     await guard.release();
     if (error instanceof UsageError) {
       process.stderr.write(`${error.line()}\n`);
+      await tellSonobuoy(error.line());
       process.exit(2);
     }
     if (error instanceof ClusterStartError) {
       // The environment, not the checks: exit 2, with what the node said for whoever debugs it.
       process.stderr.write(`${redact(error.detail).replace(/^/gm, "    ")}\nerror: ${error.message}; the lines above are ${error.detailSource}\n`);
+      await tellSonobuoy(error.message);
       process.exit(2);
     }
     process.stderr.write(`internal error: ${(error as Error).stack ?? error}\n`);
+    await tellSonobuoy(`internal error: ${(error as Error).message}`);
     process.exit(3);
   },
 );

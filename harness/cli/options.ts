@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { UsageError } from "../errors/usage-error.ts";
-import { DEFAULT_KIND_CONFIG, IMAGES_BUILD_COMMAND } from "../paths.ts";
+import { DEFAULT_HARNESS_IMAGE, DEFAULT_KIND_CONFIG, IMAGES_BUILD_COMMAND } from "../paths.ts";
 import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../ground/suite-images.ts";
 import type { RunOptions } from "../run/run-options.ts";
 import type { ProviderChoice } from "../providers/choose-provider.ts";
@@ -11,6 +11,8 @@ export type Command =
   | { name: "run"; options: RunOptions }
   | { name: "down"; runId?: string; provider: ProviderChoice }
   | { name: "prepare" }
+  | { name: "job-manifest"; image: string; namespace: string; runArgs: string[] }
+  | { name: "sonobuoy-plugin"; image: string; access: boolean; runArgs: string[] }
   | { name: "help" };
 
 export const USAGE = `Usage: kube-access-conformance <command> [options]
@@ -22,6 +24,13 @@ Commands:
           that killed runs left in that cluster
   prepare build the client snippets' binaries and environments into the cache (Go, Python,
           Java), as machine preparation does; a run builds what is missing itself
+  job-manifest [--image IMG] [--namespace NS] [-- RUN OPTIONS]
+          print the manifest that runs the harness as a Job in a cluster (run --in-cluster):
+          a namespace, a ServiceAccount with exactly the rights the suites need, the Job;
+          apply it with kubectl apply -f -
+  sonobuoy-plugin [--image IMG] [--access] [-- RUN OPTIONS]
+          print the Sonobuoy plugin definition (sonobuoy run --plugin FILE); with --access,
+          the narrower RBAC to apply before sonobuoy run --aggregator-permissions namespaceAdmin
 
 Options for run:
   --kind-config PATH   kind cluster config (default: ./kind-config.yaml, else the package's:
@@ -53,11 +62,20 @@ Options for run:
                        (without Testcontainers' reaper, which would remove it)
   --dry-run            list what the run would create (in Docker and in the cluster) and stop
   --help               this text
+
+Options for job-manifest and sonobuoy-plugin:
+  --image IMG          the harness image (default: ${DEFAULT_HARNESS_IMAGE}, built by
+                       images/harness/build.sh; push it where the cluster pulls from)
+  --namespace NS       job-manifest: the namespace it creates for the Job (default: kac-job)
 `;
 
 /** Parses the command line; anything unknown or malformed is a UsageError naming it. */
 export function parseCommand(argv: string[]): Command {
-  const [name, ...rest] = argv;
+  const [name, ...all] = argv;
+  // After "--": options for the `run` that job-manifest and sonobuoy-plugin put into the cluster.
+  const dash = all.indexOf("--");
+  const rest = dash >= 0 ? all.slice(0, dash) : all;
+  const runArgs = dash >= 0 ? all.slice(dash + 1) : [];
   if (name === undefined || name === "--help" || name === "-h" || name === "help") return { name: "help" };
   let parsed;
   try {
@@ -85,6 +103,9 @@ export function parseCommand(argv: string[]): Command {
         "proxy-command": { type: "string" },
         baseline: { type: "string" },
         "latency-factor": { type: "string" },
+        image: { type: "string" },
+        namespace: { type: "string" },
+        access: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -110,7 +131,10 @@ export function parseCommand(argv: string[]): Command {
   };
   if (name === "down") return { name: "down", runId: values.run, provider: providerChoice() };
   if (name === "prepare") return { name: "prepare" };
-  if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run, down and prepare (see --help)");
+  if (name === "job-manifest") return { name, image: values.image ?? DEFAULT_HARNESS_IMAGE, namespace: values.namespace ?? "kac-job", runArgs };
+  if (name === "sonobuoy-plugin") return { name, image: values.image ?? DEFAULT_HARNESS_IMAGE, access: values.access ?? false, runArgs };
+  if (runArgs.length) throw new UsageError(`"--" passes options to job-manifest and sonobuoy-plugin, not to ${name}`, "give run's options directly");
+  if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run, down, prepare, job-manifest and sonobuoy-plugin (see --help)");
   const provider = providerChoice();
   if (values["proxy-url"] && values["proxy-command"]) throw new UsageError("--proxy-url and --proxy-command exclude each other", "name one proxy under test");
   if (values["proxy-url"] && !/^https?:\/\/[^/]+/.test(values["proxy-url"])) {

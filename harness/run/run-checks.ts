@@ -15,6 +15,7 @@ import { pointLatest } from "../report/latest-link.ts";
 import { closingLine, type Report } from "../report/model.ts";
 import { chooseProvider } from "../providers/choose-provider.ts";
 import { detectApiServerFront } from "./api-server-front.ts";
+import { SONOBUOY_RESULTS_DIR_VARIABLE, writeSonobuoyResults } from "../sonobuoy/results.ts";
 import type { RunContext } from "../ground/run-context.ts";
 import type { RunOptions } from "./run-options.ts";
 import { selectChecks } from "./selection.ts";
@@ -97,6 +98,8 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
     await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopProcess(child)));
     guard.remove("suites");
     const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
+    const sonobuoyResults = process.env[SONOBUOY_RESULTS_DIR_VARIABLE];
+    if (sonobuoyResults) progress.info(`Sonobuoy results: ${await writeSonobuoyResults(runDir, sonobuoyResults)}`);
     await pointLatest(reportRoot, runId).then(
       (movedAside) => movedAside && progress.info(`${join(reportRoot, "latest")} was a directory: moved aside to ${movedAside}`),
       (error: unknown) => process.stderr.write(`warning: ${(error as UsageError).message}; ${(error as UsageError).hint}\n`),
