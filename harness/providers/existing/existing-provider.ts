@@ -1,11 +1,10 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { removeRunNamespaces } from "../../cleanup/cluster-debris.ts";
 import { UsageError } from "../../errors/usage-error.ts";
 import type { ClusterProvider, ProviderContext, Target } from "../provider.ts";
+import { removeLeftoverNamespaces } from "../leftover-namespaces.ts";
 import { askServerVersion } from "../server-version.ts";
 
 export interface ExistingProviderOptions {
@@ -58,13 +57,8 @@ export class ExistingProvider implements ClusterProvider {
   /** Removes the namespaces that runs interrupted beyond cleanup (SIGKILL) left in the cluster. */
   async down(runId: string | undefined): Promise<string> {
     const { config, context } = this.load();
-    const dir = await mkdtemp(join(tmpdir(), "kac-down-"));
-    try {
-      const removed = await removeRunNamespaces(await writeWorkingCopy(config, context, dir), runId);
-      return `removed ${removed} namespaces labelled io.kac.run${runId ? `=${runId}` : ""} from context ${context}`;
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const removed = await removeLeftoverNamespaces(config, runId);
+    return `removed ${removed} namespaces labelled io.kac.run${runId ? `=${runId}` : ""} from context ${context}`;
   }
 
   /** The kubeconfig with the chosen context current, after every check that needs no server. */

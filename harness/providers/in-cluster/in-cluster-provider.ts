@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { removeRunNamespaces } from "../../cleanup/cluster-debris.ts";
 import { UsageError } from "../../errors/usage-error.ts";
 import type { ClusterProvider, ProviderContext, Target } from "../provider.ts";
+import { removeLeftoverNamespaces } from "../leftover-namespaces.ts";
 import { askServerVersion } from "../server-version.ts";
 import { missingAccess } from "./access-review.ts";
 import { HARNESS_CLUSTER_ROLE_RULES } from "./required-access.ts";
@@ -65,14 +64,8 @@ export class InClusterProvider implements ClusterProvider {
 
   /** Removes the namespaces that interrupted runs left in this cluster. */
   async down(runId: string | undefined): Promise<string> {
-    const { config } = this.load();
-    const dir = await mkdtemp(join(tmpdir(), "kac-down-"));
-    try {
-      const removed = await removeRunNamespaces(await writeKubeconfig(config, dir), runId);
-      return `removed ${removed} namespaces labelled io.kac.run${runId ? `=${runId}` : ""} from the cluster this Pod runs in`;
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const removed = await removeLeftoverNamespaces(this.load().config, runId);
+    return `removed ${removed} namespaces labelled io.kac.run${runId ? `=${runId}` : ""} from the cluster this Pod runs in`;
   }
 
   /** The Pod's credentials as a kubeconfig, after the checks that need no server: a Pod, and consent. */
