@@ -12,10 +12,23 @@ export const CLIENT_NAMES: readonly ClientName[] = ["go", "python", "java"];
  *   fail with the build's own output as evidence.
  */
 export type ClientBuild =
-  | { state: "ready"; command: string[]; cached: boolean }
+  | { state: "ready"; command: string[]; cached: boolean; asDocumented?: AsDocumentedBuild }
   | { state: "no-toolchain"; toolchain: string; reason: string }
   | { state: "failed"; reason: string; evidence: Evidence };
 
 /** A client as the run prepared it, with the time that took (near zero when the cache had it). */
 export type PreparedClient = ClientBuild & { preparedMs: number };
 export type PreparedClients = Partial<Record<ClientName, PreparedClient>>;
+
+/**
+ * The page's own snippet, built as written beside the current equivalent the check runs: where it no
+ * longer builds against the current client, that is doc drift, with the compiler's words as evidence.
+ */
+export interface AsDocumentedBuild {
+  builds: boolean;
+  /** What the compiler said, in a sentence. */
+  summary: string;
+  evidence: Evidence;
+  /** Where it builds: the command that runs it as written. */
+  command?: string[];
+}

@@ -12,15 +12,19 @@ import { prepareCluster } from "../../harness/providers/kind/prepared-cluster.ts
 import { Progress } from "../../harness/log/progress.ts";
 import type { Report } from "../../harness/report/model.ts";
 import { CATALOG } from "../../harness/catalog/catalog.ts";
-import { RUN_LABEL } from "../../harness/ground/labels.ts";
+import { labelValue, RUN_LABEL } from "../../harness/ground/labels.ts";
 import { waitFor } from "../../harness/ground/wait.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_ROOT, runCli, startCli } from "../support/cli.ts";
 import { removeCredentialObjects, writeCredentialKubeconfig, type CredentialKind } from "../support/credential-kubeconfigs.ts";
+import { runHarnessJob } from "../support/harness-job.ts";
+import { RunPool } from "../support/run-pool.ts";
+import { runSonobuoyPlugin, SONOBUOY } from "../support/sonobuoy-plugin-run.ts";
 
 // The harness must prove it catches breakage. One kind cluster serves as an existing cluster
 // (--kubeconfig) for a clean run and for runs against deliberately faulty proxies; each fault must be
-// flagged by exactly the checks that should catch it, and no other check may change.
+// flagged by exactly the checks that should catch it, and no other check may change. The same cluster
+// runs the harness inside it, as a Job and as a Sonobuoy plugin.
 
 const execFileP = promisify(execFile);
 
@@ -41,7 +45,6 @@ const EMPTY_CLIENT_CACHE = join(tmpdir(), `kac-broken-toolchains-${process.pid}`
 
 /** Each broken target and exactly the checks that must flag it; every other check must still pass. */
 const BROKEN: { what: string; args: string[]; env?: NodeJS.ProcessEnv; failing: string[] }[] = [
-  { what: "kubectl proxy itself as the proxy under test", args: [], failing: [] },
   { what: "a proxy that drops the host filter", args: [...proxy("drop-host-filter"), ...suites("kubectl-proxy", "service-proxy")], failing: ["KP-07"] },
   { what: "a proxy that drops the trailing colon of https:NAME:", args: [...proxy("strip-trailing-colon"), ...suites("kubectl-proxy", "service-proxy")], failing: ["SP-04", "SP-28"] },
   // A watch is a query (?watch=1): without it the proxy under test answers a list, not an event stream.
@@ -183,8 +186,8 @@ const CREDENTIAL_SUITES = ["kubeconfig", "kubectl-proxy", "token", "client-libra
 
 /** What a run against a hostile proxy may take at most: per-request and per-check timeouts bound it. */
 const HOSTILE_RUN_BOUND_MS = 12 * 60_000;
-/** How many contract-fault runs go at once on a two-core machine without starving PX-05's timing. */
-const CONTRACT_FAULTS_AT_ONCE = 4;
+/** How many pooled runs go at once on a two-core machine without starving PX-05's timing. */
+const RUNS_AT_ONCE = 4;
 
 describe("the harness against an existing cluster and against faulty proxies", () => {
   let dir: string;
@@ -319,33 +322,17 @@ describe("the harness against an existing cluster and against faulty proxies", (
   /** The clean proxy-under-test run's report: the baseline every faulty proxy's run is compared with. */
   let baseline: string | undefined;
 
-  for (const [i, { what, args, env, failing }] of BROKEN.entries()) {
-    test(`${what}: flagged by ${failing.join(", ") || "no check"}, and by nothing else`, async () => {
-      const clean = i === 0;
-      const before = await clusterScopedNames();
-      const proxyRun = clean || args.includes("--proxy-command");
-      const extra = clean
-        ? ["--proxy-command", `${kubectl} proxy --port={port} --kubeconfig={kubeconfig}`, ...suites("kubectl-proxy", "service-proxy", "browser", "proxy-contract")]
-        : [...args, ...(proxyRun && baseline ? ["--baseline", baseline] : [])];
-      const { code, report, stderr, reportPath } = await runAgainstCluster(what, extra, env);
-      const failed = report.checks.filter((c) => c.result === "fail");
-      assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
-      assert.equal(code, failing.length ? 1 : 0);
-      for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
-      if (clean) {
-        // kubectl proxy against itself: compared side by side, no difference anywhere.
-        assert.ok((report.proxyComparison ?? []).length >= 20, "the side-by-side table covers the proxy checks");
-        assert.deepEqual(report.proxyComparison!.filter((r) => r.differs).map((r) => r.id), []);
-        baseline = reportPath;
-      } else if (proxyRun) {
-        assert.deepEqual(report.regressions?.map((r) => r.id), failing, "the differences are regressions against the clean run");
-        assert.deepEqual(report.proxyComparison!.filter((r) => r.differs).map((r) => r.id), failing);
-      }
-      // A run whose checks fail (exit 1) cleans up like any other.
-      assert.deepEqual(await clusterScopedNames(), before);
-    });
-  }
-
+  test("kubectl proxy itself as the proxy under test: no check fails, no difference side by side, and the run leaves the cluster as it was", async () => {
+    const before = await clusterScopedNames();
+    const { code, report, stderr, reportPath } = await runAgainstCluster("clean proxy under test",
+      ["--proxy-command", `${kubectl} proxy --port={port} --kubeconfig={kubeconfig}`, ...suites("kubectl-proxy", "service-proxy", "browser", "proxy-contract")]);
+    assert.deepEqual(report.checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.reason}`), [], stderr);
+    assert.equal(code, 0);
+    assert.ok((report.proxyComparison ?? []).length >= 20, "the side-by-side table covers the proxy checks");
+    assert.deepEqual(report.proxyComparison!.filter((r) => r.differs).map((r) => r.id), []);
+    assert.deepEqual(await clusterScopedNames(), before);
+    baseline = reportPath;
+  });
 
   test("the npm package: packed, installed into an empty project, run there with npx; its API loads; nothing written into node_modules", async () => {
     const project = join(dir, "user-project");
@@ -393,65 +380,79 @@ describe("the harness against an existing cluster and against faulty proxies", (
   });
 
   /**
-   * The runs against proxies under test that do not share anything (contract faults, hostile proxies,
-   * real proxies): started in batches of CONTRACT_FAULTS_AT_ONCE by the first test that asks for one.
+   * The runs that do not share anything (each has its own namespaces and proxies): the broken targets,
+   * contract faults, hostile and real proxies, credential kinds, faulty proxies and kubectl, and the
+   * harness inside the cluster. They go RUNS_AT_ONCE at a time once the tests above have run alone,
+   * the longest first.
    */
-  let pooledRuns: Map<string, Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }>> | undefined;
-  function pooledRun(key: string): Promise<Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number }> {
-    if (!pooledRuns) {
-      pooledRuns = new Map();
-      type Target = () => Promise<{ path: string; context: string }>;
-      const all: [string, string[], Target?, NodeJS.ProcessEnv?][] = [
-        ...[...CONTRACT_FAULTS.map((f) => f.fault), ...HOSTILE_PROXIES].map((f): [string, string[]] => [f, [...proxy(f), ...suites("proxy-contract")]]),
-        ...PROXY_FAULTS.map(({ in: names, faults }): [string, string[]] => [proxyFaultsKey(faults), [...proxy(proxyFaultsKey(faults)), ...suites(...names)]]),
-        ...KUBECTL_FAULTS.map(({ in: names, faults }): [string, string[], undefined, NodeJS.ProcessEnv] => [`kubectl ${proxyFaultsKey(faults)}`, suites(...names), undefined,
-          { KAC_KUBECTL: FAULTY_KUBECTL, KAC_REAL_KUBECTL: kubectl, KAC_KUBECTL_FAULTS: proxyFaultsKey(faults) }]),
-        ...REAL_PROXIES.map((r): [string, string[]] => [r.script, ["--proxy-command", `bash ${join(REAL_PROXIES_DIR, `${r.script}.sh`)} {port} {kubeconfig}`, ...suites(...r.suites)]]),
-        ...CREDENTIAL_KINDS.map(({ kind }): [string, string[], Target] => [kind, suites(...CREDENTIAL_SUITES), async () => {
-          const credentials = join(dir, `credentials-${kind.replace(/\W+/g, "-")}`);
-          await mkdir(credentials, { recursive: true });
-          return writeCredentialKubeconfig(kind, started.kubeconfigPath, credentials);
-        }]),
-      ];
-      // The real proxies' packages and the old kubectl, before any proxy command has to start in 30 s.
-      let batch: Promise<unknown> = execFileP("bash", [join(REAL_PROXIES_DIR, "prepare.sh")], { maxBuffer: 64 * 1024 * 1024 });
-      for (let i = 0; i < all.length; i += CONTRACT_FAULTS_AT_ONCE) {
-        const group = all.slice(i, i + CONTRACT_FAULTS_AT_ONCE);
-        const started = batch.then(() => group.map(async ([key, args, target, env]) => {
-          const began = Date.now();
-          const run = await runAgainstCluster(`pooled ${key}`, args, env ?? {}, await target?.());
-          return { ...run, ms: Date.now() - began };
-        }));
-        group.forEach(([key], j) => pooledRuns!.set(key, started.then((runs) => runs[j]!)));
-        batch = started.then((runs) => Promise.allSettled(runs));
-      }
-    }
-    return pooledRuns.get(key)!;
+  const pool = new RunPool(RUNS_AT_ONCE, () => execFileP("bash", [join(REAL_PROXIES_DIR, "prepare.sh")], { maxBuffer: 64 * 1024 * 1024 }));
+  type PooledRun = Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number; leftovers: string[] };
+  const poolRun = (key: string, args: () => string[], env: NodeJS.ProcessEnv = {}, target?: () => Promise<{ path: string; context: string }>) =>
+    pool.add(key, async (): Promise<PooledRun> => {
+      const began = Date.now();
+      const run = await runAgainstCluster(`pooled ${key}`, args(), env, await target?.());
+      return { ...run, ms: Date.now() - began, leftovers: await leftoversOf(run.report.runId) };
+    });
+
+  /** The namespaces and cluster-scoped RBAC objects labelled with the run: what it must have removed, whatever else runs beside it. */
+  async function leftoversOf(runId: string): Promise<string[]> {
+    const config = new KubeConfig();
+    config.loadFromFile(started.kubeconfigPath);
+    const [core, rbac] = [config.makeApiClient(CoreV1Api), config.makeApiClient(RbacAuthorizationV1Api)];
+    const labelSelector = `${RUN_LABEL}=${labelValue(runId)}`;
+    const lists = await Promise.all([core.listNamespace({ labelSelector }), rbac.listClusterRole({ labelSelector }), rbac.listClusterRoleBinding({ labelSelector })]);
+    return lists.flatMap((list, i) => list.items.map((item) => `${["namespace", "ClusterRole", "ClusterRoleBinding"][i]} ${item.metadata!.name!}`));
   }
+
+  const inClusterJob = pool.add("the harness as a Job", async () => {
+    const jobDir = join(dir, "in-cluster-job");
+    await mkdir(jobDir);
+    const log: string[] = [];
+    await runHarnessJob({ dir: jobDir, started, kubectl, log: (line) => log.push(line) });
+    return log;
+  });
+  const sonobuoyPlugin = SONOBUOY ? pool.add("the harness as a Sonobuoy plugin", async () => {
+    const sonobuoyDir = join(dir, "sonobuoy");
+    await mkdir(sonobuoyDir);
+    const log: string[] = [];
+    await runSonobuoyPlugin({ dir: sonobuoyDir, started, kubectl, log: (line) => log.push(line) });
+    return log;
+  }) : undefined;
+  const realProxyRuns = new Map(REAL_PROXIES.map((r) => [r.script, poolRun(r.script, () => ["--proxy-command", `bash ${join(REAL_PROXIES_DIR, `${r.script}.sh`)} {port} {kubeconfig}`, ...suites(...r.suites)])]));
+  const credentialRuns = new Map(CREDENTIAL_KINDS.map(({ kind }) => [kind, poolRun(kind, () => suites(...CREDENTIAL_SUITES), {}, async () => {
+    const credentials = join(dir, `credentials-${kind.replace(/\W+/g, "-")}`);
+    await mkdir(credentials, { recursive: true });
+    return writeCredentialKubeconfig(kind, started.kubeconfigPath, credentials);
+  })]));
+  const contractRuns = new Map(CONTRACT_FAULTS.map(({ fault }) => [fault, poolRun(fault, () => [...proxy(fault), ...suites("proxy-contract")])]));
+  const hostileRuns = new Map(HOSTILE_PROXIES.map((fault) => [fault, poolRun(fault, () => [...proxy(fault), ...suites("proxy-contract")])]));
+  // The broken targets' proxy runs are compared with the clean run's report, made before the pool starts.
+  const brokenRuns = new Map(BROKEN.map(({ what, args, env }) => [what, poolRun(what, () => [...args, ...(args.includes("--proxy-command") ? ["--baseline", baseline!] : [])], env)]));
+  const proxyFaultRuns = new Map(PROXY_FAULTS.map(({ in: names, faults }) => [proxyFaultsKey(faults), poolRun(proxyFaultsKey(faults), () => [...proxy(proxyFaultsKey(faults)), ...suites(...names)])]));
+  const kubectlFaultRuns = new Map(KUBECTL_FAULTS.map(({ in: names, faults }) => [proxyFaultsKey(faults), poolRun(`kubectl ${proxyFaultsKey(faults)}`, () => suites(...names),
+    { KAC_KUBECTL: FAULTY_KUBECTL, KAC_REAL_KUBECTL: kubectl, KAC_KUBECTL_FAULTS: proxyFaultsKey(faults) })]));
+
+  test("run --in-cluster as a Job: every catalog ID in the report, nothing failed, what needs the outside says so", async (t) => {
+    for (const line of await inClusterJob()) t.diagnostic(line);
+  });
+
+  test("sonobuoy run, retrieve and results: the counts are the report's, under the plugin's JUnit mapping; delete leaves nothing",
+    { skip: SONOBUOY ? false : "no sonobuoy CLI: set KAC_SONOBUOY or put sonobuoy (v0.57) on PATH" }, async (t) => {
+      for (const line of await sonobuoyPlugin!()) t.diagnostic(line);
+    });
 
   for (const { script, what, suites: names, differences } of REAL_PROXIES) {
     test(`a real proxy, ${what}: exactly the differences the README records (${differences.join(", ") || "none"})`, async () => {
-      const { report, stderr } = await pooledRun(script);
+      const { report, stderr } = await realProxyRuns.get(script)!();
       const failed = report.checks.filter((c) => c.result === "fail");
       assert.deepEqual(failed.map((c) => c.id), differences, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
       assert.ok(report.checks.filter((c) => names.includes(c.section)).every((c) => c.result !== "skip"), "every selected check ran");
     });
   }
 
-  for (const fault of HOSTILE_PROXIES) {
-    test(`a hostile proxy (${fault}): the run ends in bounded time, its checks fail with evidence, the report is written`, async () => {
-      const { code, report, ms, stderr } = await pooledRun(fault);
-      assert.equal(code, 1, stderr);
-      assert.ok(ms < HOSTILE_RUN_BOUND_MS, `the run took ${Math.round(ms / 1000)} s`);
-      const failed = report.checks.filter((c) => c.result === "fail");
-      for (const id of ["PX-01", "PX-06", "PX-07", "PX-08"]) assert.ok(failed.some((c) => c.id === id), `${id} fails through a proxy that ${fault}s`);
-      for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
-    });
-  }
-
   for (const { kind, notApplicable } of CREDENTIAL_KINDS) {
     test(`a kubeconfig with a ${kind}: no check fails${notApplicable.length ? `, ${notApplicable.join(" and ")} n/a as RBAC says` : ""}`, async () => {
-      const { code, report, stderr } = await pooledRun(kind);
+      const { code, report, stderr } = await credentialRuns.get(kind)!();
       const failed = report.checks.filter((c) => c.result === "fail");
       assert.deepEqual(failed.map((c) => `${c.id}: ${c.reason}`), [], stderr);
       assert.equal(code, 0);
@@ -464,7 +465,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
 
   for (const { fault, failing } of CONTRACT_FAULTS) {
     test(`contract fault ${fault}: flagged by ${failing.join(", ")}, and by nothing else`, async () => {
-      const { code, report, stderr } = await pooledRun(fault);
+      const { code, report, stderr } = await contractRuns.get(fault)!();
       const failed = report.checks.filter((c) => c.result === "fail");
       assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
       assert.equal(code, 1);
@@ -472,20 +473,46 @@ describe("the harness against an existing cluster and against faulty proxies", (
     });
   }
 
-  /** The union of the faults' IDs, in the report's (the catalog's) order. */
-  const union = (faults: { failing: string[] }[]) => CATALOG.map((e) => e.id).filter((id) => faults.some((f) => f.failing.includes(id)));
-  for (const [key, what, faults] of [
-    ...PROXY_FAULTS.map(({ faults }) => [proxyFaultsKey(faults), `faulty proxy ${proxyFaultsKey(faults)}`, faults] as const),
-    ...KUBECTL_FAULTS.map(({ faults }) => [`kubectl ${proxyFaultsKey(faults)}`, `faulty kubectl ${proxyFaultsKey(faults)}`, faults] as const),
-  ]) {
-    const failing = union(faults);
-    test(`${what}: flagged by ${failing.join(", ")}, and by nothing else`, async () => {
-      const { code, report, stderr } = await pooledRun(key);
+  for (const fault of HOSTILE_PROXIES) {
+    test(`a hostile proxy (${fault}): the run ends in bounded time, its checks fail with evidence, the report is written`, async () => {
+      const { code, report, ms, stderr } = await hostileRuns.get(fault)!();
+      assert.equal(code, 1, stderr);
+      assert.ok(ms < HOSTILE_RUN_BOUND_MS, `the run took ${Math.round(ms / 1000)} s`);
       const failed = report.checks.filter((c) => c.result === "fail");
-      assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
-      assert.equal(code, 1);
+      for (const id of ["PX-01", "PX-06", "PX-07", "PX-08"]) assert.ok(failed.some((c) => c.id === id), `${id} fails through a proxy that ${fault}s`);
       for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
     });
   }
 
+  /** Asserts that a run was flagged by exactly the given checks, each with evidence, and removed what it made. */
+  function assertFlaggedBy({ code, report, stderr, leftovers }: PooledRun, failing: string[]): void {
+    const failed = report.checks.filter((c) => c.result === "fail");
+    assert.deepEqual(failed.map((c) => c.id), failing, `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
+    assert.equal(code, failing.length ? 1 : 0);
+    for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
+    // A run whose checks fail (exit 1) cleans up like any other.
+    assert.deepEqual(leftovers, [], "what the run created is gone");
+  }
+
+  for (const { what, args, failing } of BROKEN) {
+    test(`${what}: flagged by ${failing.join(", ")}, and by nothing else`, async () => {
+      const run = await brokenRuns.get(what)!();
+      assertFlaggedBy(run, failing);
+      if (args.includes("--proxy-command")) {
+        assert.deepEqual(run.report.regressions?.map((r) => r.id), failing, "the differences are regressions against the clean run");
+        assert.deepEqual(run.report.proxyComparison!.filter((r) => r.differs).map((r) => r.id), failing);
+      }
+    });
+  }
+
+  /** The union of the faults' IDs, in the report's (the catalog's) order. */
+  const union = (faults: { failing: string[] }[]) => CATALOG.map((e) => e.id).filter((id) => faults.some((f) => f.failing.includes(id)));
+  for (const [runs, prefix, table] of [[proxyFaultRuns, "faulty proxy", PROXY_FAULTS], [kubectlFaultRuns, "faulty kubectl", KUBECTL_FAULTS]] as const) {
+    for (const { faults } of table) {
+      const failing = union(faults);
+      test(`${prefix} ${proxyFaultsKey(faults)}: flagged by ${failing.join(", ")}, and by nothing else`, async () => {
+        assertFlaggedBy(await runs.get(proxyFaultsKey(faults))!(), failing);
+      });
+    }
+  }
 });

@@ -1,21 +1,18 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
-import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
-import { RUN_LABEL } from "../../harness/ground/labels.ts";
-import type { KindCluster, StartedKindCluster } from "../../harness/kind/cluster.ts";
+import { labelValue, RUN_LABEL } from "../../harness/ground/labels.ts";
+import type { StartedKindCluster } from "../../harness/kind/cluster.ts";
 import { loadImage } from "../../harness/kind/load-image.ts";
-import { Progress } from "../../harness/log/progress.ts";
-import { prepareCluster } from "../../harness/providers/kind/prepared-cluster.ts";
 import type { Report } from "../../harness/report/model.ts";
 import { SONOBUOY_NAMESPACE, SONOBUOY_NARROW_ACCESS_FLAGS, SONOBUOY_PLUGIN_NAME, sonobuoyPlugin, sonobuoyPluginAccess } from "../../harness/sonobuoy/plugin-definition.ts";
 import { sonobuoyCounts } from "../../harness/sonobuoy/results.ts";
-import { PROJECT_ROOT } from "../support/cli.ts";
+import { PROJECT_ROOT } from "./cli.ts";
+import { HARNESS_IMAGE, loadHarnessImage } from "./harness-image.ts";
 
 // The harness as a Sonobuoy plugin, as a Sonobuoy user runs it: `sonobuoy run --plugin` with the plugin
 // definition the harness prints, on a kind cluster, with the access narrowed to the harness's own
@@ -45,8 +42,8 @@ function findSonobuoy(): string | undefined {
   });
 }
 
-const SONOBUOY = findSonobuoy();
-const HARNESS_IMAGE_BUILD = join(PROJECT_ROOT, "images", "harness", "build.sh");
+/** The sonobuoy CLI, or undefined: the plugin test is skipped without it. */
+export const SONOBUOY = findSonobuoy();
 const AGGREGATOR_IMAGE_BUILD = join(PROJECT_ROOT, "test", "sonobuoy", "build-aggregator-image.sh");
 /**
  * How long the plugin (every suite, inside the cluster: about 2 minutes) may take: Sonobuoy's aggregator
@@ -64,48 +61,24 @@ function parseSummary(text: string): { status: string; total: number; passed: nu
   return { status: field("Status"), total: Number(field("Total")), passed: Number(field("Passed")), failed: Number(field("Failed")), skipped: Number(field("Skipped")) };
 }
 
-describe("the harness as a Sonobuoy plugin", { skip: SONOBUOY ? false : "no sonobuoy CLI: set KAC_SONOBUOY or put sonobuoy (v0.57) on PATH" }, () => {
+/**
+ * Runs the harness as a Sonobuoy plugin on the cluster and asserts on what Sonobuoy reports. `dir` is
+ * the caller's work directory; `log` receives the figures and Sonobuoy's results.
+ */
+export async function runSonobuoyPlugin({ dir, started, kubectl, log }: { dir: string; started: StartedKindCluster; kubectl: string; log: (text: string) => void }): Promise<void> {
   const sonobuoy = SONOBUOY!;
-  let dir: string;
-  let cluster: KindCluster | undefined;
-  let started: StartedKindCluster;
-  let kubectl: string;
-  let kubeconfig: string;
-  let harnessImage: string;
-  let aggregatorImage: string;
-
+  const kubeconfig = started.kubeconfigPath;
   const sb = (args: string[], timeoutMs = 120_000) => exec(sonobuoy, [...args, "--kubeconfig", kubeconfig], { maxBuffer: 64 << 20, timeout: timeoutMs });
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "kac-sonobuoy-"));
-    const progress = new Progress();
-    // Both builds are cached by their inputs: seconds when nothing changed. The harness image is built
-    // from this checkout, so the plugin runs the code under test.
-    const [aggregator, harness] = await Promise.all([
-      progress.phase("build the Sonobuoy aggregator image", () => exec("bash", [AGGREGATOR_IMAGE_BUILD], { env: { ...process.env, KAC_SONOBUOY: sonobuoy } })),
-      progress.phase("build the harness image", () => exec("bash", [HARNESS_IMAGE_BUILD], { maxBuffer: 64 << 20 })),
-    ]);
-    aggregatorImage = aggregator.stdout.trim().split("\n").at(-1)!;
-    const version = JSON.parse(await readFile(join(PROJECT_ROOT, "package.json"), "utf8")).version as string;
-    harnessImage = `kac.local/harness:${version}`;
-    assert.match(harness.stdout + harness.stderr, new RegExp(harnessImage.replace(/[.:]/g, "\\$&")));
-    const prepared = await prepareCluster(dir, progress, (c) => (cluster = c));
-    ({ started, kubectl } = prepared);
-    kubeconfig = started.kubeconfigPath;
-    for (const image of [aggregatorImage, harnessImage]) await progress.phase(`load ${image}`, () => loadImage(started, image));
-  });
-
-  after(async () => {
-    if (kubeconfig) await sb(["delete", "--wait"]).catch(() => undefined);
-    await cluster?.teardown();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  test("sonobuoy run, retrieve and results: the counts are the report's, under the plugin's JUnit mapping; delete leaves nothing", async (t) => {
+  // Cached by its inputs: seconds when nothing changed.
+  const aggregatorImage = (await exec("bash", [AGGREGATOR_IMAGE_BUILD], { env: { ...process.env, KAC_SONOBUOY: sonobuoy } })).stdout.trim().split("\n").at(-1)!;
+  await Promise.all([loadImage(started, aggregatorImage), loadHarnessImage(started)]);
+  const harnessImage = HARNESS_IMAGE;
+  let deleted = false;
+  try {
     const pluginFile = join(dir, "kube-access-conformance.yaml");
     const accessFile = join(dir, "access.yaml");
     // Three suites, not all: the counts' agreement does not depend on how many checks ran, and the
-    // whole catalog inside the cluster is the Job test's (in-cluster-job.test.ts); this keeps CI short.
+    // whole catalog inside the cluster is the Job test's (harness-job.ts); this keeps CI short.
     await writeFile(pluginFile, sonobuoyPlugin({ image: harnessImage, args: ["--suite", "kubeconfig", "--suite", "token", "--suite", "kubectl-proxy"] }));
     await writeFile(accessFile, sonobuoyPluginAccess());
     await exec(kubectl, ["--kubeconfig", kubeconfig, "apply", "-f", accessFile]);
@@ -116,7 +89,7 @@ describe("the harness as a Sonobuoy plugin", { skip: SONOBUOY ? false : "no sono
     const run = await sb(["run", "--plugin", pluginFile, "--sonobuoy-image", aggregatorImage, "--image-pull-policy", "IfNotPresent",
       ...SONOBUOY_NARROW_ACCESS_FLAGS, `--timeout=${PLUGIN_TIMEOUT_MINUTES * 60}`, `--wait=${PLUGIN_TIMEOUT_MINUTES + 5}`, "--wait-output=silent"], (PLUGIN_TIMEOUT_MINUTES + 6) * 60_000);
     const runSeconds = (Date.now() - began) / 1000;
-    t.diagnostic(`sonobuoy run --wait took ${runSeconds.toFixed(1)} s`);
+    log(`sonobuoy run --wait took ${runSeconds.toFixed(1)} s`);
 
     const status = JSON.parse((await sb(["status", "--json"])).stdout) as { status: string; plugins: { plugin: string; status: string; "result-status": string; progress?: { total: number; completed: number; failures?: string[] } }[] };
     const pluginStatus = status.plugins.find((p) => p.plugin === SONOBUOY_PLUGIN_NAME);
@@ -130,7 +103,7 @@ describe("the harness as a Sonobuoy plugin", { skip: SONOBUOY ? false : "no sono
     assert.ok(tarball?.endsWith(".tar.gz"), `sonobuoy retrieve gave ${tarball}`);
     // `sonobuoy results` reads the tarball alone: no cluster, no --kubeconfig.
     const results = (await exec(sonobuoy, ["results", join(retrieved, tarball), "--plugin", SONOBUOY_PLUGIN_NAME])).stdout;
-    t.diagnostic(`sonobuoy results:\n${results}`);
+    log(`sonobuoy results:\n${results}`);
 
     // The harness's own report, from the same tarball.
     const reportEntry = `plugins/${SONOBUOY_PLUGIN_NAME}/results/global/report/report.json`;
@@ -140,7 +113,7 @@ describe("the harness as a Sonobuoy plugin", { skip: SONOBUOY ? false : "no sono
     const report = JSON.parse(await readFile(join(extracted, reportEntry), "utf8")) as Report;
     assert.equal(report.target.kind, "in-cluster", "the plugin checked the cluster it runs in");
 
-    t.diagnostic(`report.json summary: ${JSON.stringify(report.summary)}`);
+    log(`report.json summary: ${JSON.stringify(report.summary)}`);
     const summary = parseSummary(results);
     const expected = sonobuoyCounts(report);
     assert.deepEqual({ total: summary.total, passed: summary.passed, failed: summary.failed, skipped: summary.skipped }, expected, `sonobuoy results against report.json's summary ${JSON.stringify(report.summary)}`);
@@ -148,11 +121,12 @@ describe("the harness as a Sonobuoy plugin", { skip: SONOBUOY ? false : "no sono
     assert.equal(pluginStatus?.["result-status"], summary.status);
 
     await sb(["delete", "--wait"], 10 * 60_000);
+    deleted = true;
     const config = new KubeConfig();
     config.loadFromFile(kubeconfig);
     const core = config.makeApiClient(CoreV1Api);
     const rbac = config.makeApiClient(RbacAuthorizationV1Api);
-    assert.deepEqual((await core.listNamespace({ labelSelector: RUN_LABEL })).items.map((n) => n.metadata!.name), [], "no namespace of the run is left");
+    assert.deepEqual((await core.listNamespace({ labelSelector: `${RUN_LABEL}=${labelValue(report.runId)}` })).items.map((n) => n.metadata!.name), [], "no namespace of the run is left");
     assert.deepEqual((await core.listNamespace()).items.map((n) => n.metadata!.name).filter((n) => n === SONOBUOY_NAMESPACE), [], "Sonobuoy's namespace is gone");
     const sonobuoyRbac = [...(await rbac.listClusterRole({ labelSelector: "component=sonobuoy" })).items, ...(await rbac.listClusterRoleBinding({ labelSelector: "component=sonobuoy" })).items];
     assert.deepEqual(sonobuoyRbac.map((o) => o.metadata!.name), [], "Sonobuoy's and the plugin's cluster roles are gone");
@@ -161,5 +135,8 @@ describe("the harness as a Sonobuoy plugin", { skip: SONOBUOY ? false : "no sono
     assert.ok(pluginStatus?.progress, `the plugin reported progress (sonobuoy status: ${JSON.stringify(pluginStatus)})`);
     assert.equal(pluginStatus.progress.total, expected.total);
     assert.equal(pluginStatus.progress.completed + (pluginStatus.progress.failures?.length ?? 0), expected.total);
-  });
-});
+  } finally {
+    // Whatever failed above: nothing of Sonobuoy's is left for the other runs on this cluster.
+    if (!deleted) await sb(["delete", "--wait"], 10 * 60_000).catch(() => undefined);
+  }
+}
