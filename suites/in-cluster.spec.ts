@@ -16,24 +16,40 @@ const SA = "kac-probe";
 const DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /**
- * Self-test hook (KAC_PROBE_FAULT, used by the harness's own tests only): breaks the probe Pod the way
- * a misconfigured workload is broken, to prove the right checks notice.
+ * Self-test hook (KAC_PROBE_FAULT, "+"-separated, used by the harness's own tests only): breaks one of
+ * the suite's probe Pods the way a misconfigured workload is broken, to prove the right checks notice.
  */
-const FAULTS: Record<string, (pod: V1Pod) => void> = {
-  "no-token": (pod) => void (pod.spec!.automountServiceAccountToken = false),
-  "wrong-dns": (pod) => void Object.assign(pod.spec!, { dnsPolicy: "None", dnsConfig: { nameservers: ["127.0.0.1"], searches: ["example.invalid"] } }),
+const FAULTS: Record<string, { pod: string; change: (pod: V1Pod) => void }> = {
+  "no-token": { pod: PROBE, change: (pod) => void (pod.spec!.automountServiceAccountToken = false) },
+  "wrong-dns": { pod: PROBE, change: (pod) => void Object.assign(pod.spec!, { dnsPolicy: "None", dnsConfig: { nameservers: ["127.0.0.1"], searches: ["example.invalid"] } }) },
+  // The Service's environment overridden by the workload: an address that is not the kubernetes Service's.
+  "wrong-service-env": { pod: PROBE, change: (pod) => void (pod.spec!.containers[0]!.env = [{ name: "KUBERNETES_SERVICE_HOST", value: "127.0.0.1" }]) },
+  // A token mounted by hand where automounting is off.
+  "token-despite-no-automount": { pod: "no-token", change: (pod) => {
+    pod.spec!.volumes = [{ name: "token", projected: { sources: [{ serviceAccountToken: { path: "token" } }] } }];
+    pod.spec!.containers[0]!.volumeMounts = [{ name: "token", mountPath: DIR }];
+  } },
+  // The sidecar listens where the documented URL does not look.
+  "sidecar-other-port": { pod: "sidecar", change: (pod) => void (pod.spec!.containers[1]!.command = ["kubectl", "proxy", "--port=8002"]) },
+  // The Pod that should name no ServiceAccount names one.
+  "named-service-account": { pod: "defaults", change: (pod) => void (pod.spec!.serviceAccountName = SA) },
 };
+
+/** Starts a probe Pod, broken as KAC_PROBE_FAULT says where a fault names this Pod. */
+function startProbe(run: { probeImage: string }, name: string, adjust: (pod: V1Pod) => void = () => {}): Promise<void> {
+  const faults = (process.env.KAC_PROBE_FAULT ?? "").split("+").filter(Boolean).map((f) => FAULTS[f]).filter((f) => f?.pod === name);
+  return startProbePod(ns.config, ns.name, name, run.probeImage, (pod) => {
+    adjust(pod);
+    for (const fault of faults) fault!.change(pod);
+  });
+}
 
 test.beforeAll(async ({ run }) => {
   await serviceAccountWithToken(ns.config, ns.name, SA, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }]);
   // The namespace's own `default` ServiceAccount may list Pods too, for IC-12's clients.
   await grantRole(ns.config, ns.name, "kac-default-lists-pods", "default", [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]);
   await deployBackend(ns.config, ns.name, run.fixtureImage, "backend", [service("plain", "backend", [{ port: 80, targetPort: 8080 }])]);
-  const fault = FAULTS[process.env.KAC_PROBE_FAULT ?? ""] ?? (() => {});
-  await startProbePod(ns.config, ns.name, PROBE, run.probeImage, (pod) => {
-    pod.spec!.serviceAccountName = SA;
-    fault(pod);
-  });
+  await startProbe(run, PROBE, (pod) => void (pod.spec!.serviceAccountName = SA));
 });
 
 async function kubernetesService(): Promise<{ ip: string; port: number }> {
@@ -118,7 +134,7 @@ check("IC-06", async ({ kubectl, verdict }) => {
 });
 
 check("IC-07", async ({ run, kubectl }) => {
-  await startProbePod(ns.config, ns.name, "no-token", run.probeImage, (pod) => void (pod.spec!.automountServiceAccountToken = false));
+  await startProbe(run, "no-token", (pod) => void (pod.spec!.automountServiceAccountToken = false));
   const files = await inPod(kubectl, ns.name, "no-token", `test ! -e ${DIR}/token && echo "no token"`);
   expect(files.stdout.trim()).toBe("no token");
   const answer = await inPod(kubectl, ns.name, "no-token", "curl -sS -k -o /dev/null -w '%{http_code}' https://kubernetes.default.svc/api");
@@ -126,7 +142,7 @@ check("IC-07", async ({ run, kubectl }) => {
 });
 
 check("IC-08", async ({ run, kubectl }) => {
-  await startProbePod(ns.config, ns.name, "sidecar", run.probeImage, (pod) => {
+  await startProbe(run, "sidecar", (pod) => {
     pod.spec!.serviceAccountName = SA;
     pod.spec!.containers.push({ name: "kubectl-proxy", image: run.probeImage, imagePullPolicy: "IfNotPresent", command: ["kubectl", "proxy", "--port=8001"] });
   });
@@ -172,7 +188,7 @@ check("IC-11", async ({ kubectl }) => {
 
 check("IC-12", async ({ run, kubectl }) => {
   // A Pod that names no ServiceAccount runs as the namespace's `default` one ...
-  await startProbePod(ns.config, ns.name, "defaults", run.probeImage);
+  await startProbe(run, "defaults");
   const pod = await ns.config.makeApiClient(CoreV1Api).readNamespacedPod({ name: "defaults", namespace: ns.name });
   expect(pod.spec!.serviceAccountName).toBe("default");
   expect(await tokenSubject(kubectl, "defaults")).toBe(`system:serviceaccount:${ns.name}:default`);

@@ -9,8 +9,9 @@ import { useSuiteNamespace } from "./support/namespace.ts";
 // access-cluster#without-kubectl-proxy: a bearer token sent straight to the API server. The commands
 // are the page's own, run verbatim in the suite's namespace (its kubeconfig's context names it).
 
-// Serial: the checks follow the documented flow, each using the Secret and token of the ones before.
-test.describe.configure({ mode: "serial" });
+// Not serial: the checks follow the documented flow, but each makes sure of the Secret it uses (the
+// documented apply is idempotent), so one failure does not hide the others. After a failure Playwright
+// starts a fresh worker, which sets the suite up again. TK-10, which deletes the Secret, comes last.
 const ns = useSuiteNamespace(test, "token");
 
 /** The documented Secret that asks the token controller for a token of the default ServiceAccount. */
@@ -46,9 +47,21 @@ function body(output: string): string {
   return output.replace(/\nHTTP \d{3}\s*$/, "");
 }
 
+/**
+ * The documented Secret with its token, for the checks that use it: a failure here means the check
+ * did not run, and says why (TK-01 checks the same steps as its own behaviour).
+ */
+async function documentedTokenSecret(kubectl: Kubectl): Promise<void> {
+  const created = await kubectl.shell(CREATE_SECRET);
+  if (created.code !== 0) throw new Error(`not run: the documented default-token Secret was not created (TK-01): ${created.stderr.trim()}`);
+  const wait = await kubectl.shell(WAIT_FOR_TOKEN);
+  if (wait.code !== 0) throw new Error("not run: the documented default-token Secret got no token within 60 s (TK-01)");
+}
+
 check("TK-01", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
-  expect((await kubectl.shell(CREATE_SECRET)).code).toBe(0);
+  const created = await kubectl.shell(CREATE_SECRET);
+  expect(created.code, created.stderr).toBe(0);
   const wait = await kubectl.shell(WAIT_FOR_TOKEN);
   expect(wait.code, "the token controller filled in data.token within 60 s").toBe(0);
   const type = await kubectl.kubectl("get", "secret", "default-token", "-o", "jsonpath={.type} {.metadata.annotations.kubernetes\\.io/service-account\\.name} {.data.token}");
@@ -68,6 +81,7 @@ check("TK-02", async ({ run, evidence }) => {
 
 check("TK-03", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  await documentedTokenSecret(kubectl);
   // Compared inside the shell: the tokens themselves never reach the report.
   const compared = await kubectl.shell(`${TOKEN_GREP}\nT1=$TOKEN\n${TOKEN_JSONPATH}\n[ -n "$T1" ] && [ "$T1" = "$TOKEN" ] && echo "same token, $(printf %s "$TOKEN" | wc -c) characters"`);
   expect(compared.code, compared.stderr).toBe(0);
@@ -76,6 +90,7 @@ check("TK-03", async ({ run, evidence }) => {
 
 check("TK-04", async ({ run, evidence, verdict }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  await documentedTokenSecret(kubectl);
   const answer = await kubectl.shell(`${APISERVER_JSONPATH}\n${TOKEN_JSONPATH}\ncurl -sS ${STATUS} $APISERVER/api --header "Authorization: Bearer $TOKEN" --insecure`);
   expect(httpStatus(answer.stdout)).toBe(200);
   expect(JSON.parse(body(answer.stdout)).kind).toBe("APIVersions");
@@ -84,6 +99,7 @@ check("TK-04", async ({ run, evidence, verdict }) => {
 
 check("TK-05", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  await documentedTokenSecret(kubectl);
   const access = await clusterAccess(run);
   test.skip(!access.tls.ca, "the kubeconfig names no cluster CA (the server's certificate is publicly trusted)");
   const caFile = join(ns.dir, "ca.crt");
@@ -149,6 +165,7 @@ check("TK-09", async ({ run, evidence }) => {
 
 check("TK-10", async ({ run, evidence }) => {
   const kubectl = new Kubectl(run, evidence, ns.kubeconfig);
+  await documentedTokenSecret(kubectl);
   // The token stays in a file of the suite's private directory, never in the output.
   const tokenFile = join(ns.dir, "revoked.token");
   const saved = await kubectl.shell(`${TOKEN_JSONPATH}\nprintf %s "$TOKEN" > ${tokenFile}`);

@@ -9,6 +9,7 @@ import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/clien
 import { stringify } from "yaml";
 import type { KindCluster, StartedKindCluster } from "../../harness/kind/cluster.ts";
 import { prepareCluster } from "../../harness/providers/kind/prepared-cluster.ts";
+import { METALLB_NAMESPACE, METALLB_POOL } from "../../harness/kind/actions/install-load-balancer.ts";
 import { Progress } from "../../harness/log/progress.ts";
 import type { Report } from "../../harness/report/model.ts";
 import { CATALOG } from "../../harness/catalog/catalog.ts";
@@ -17,6 +18,7 @@ import { waitFor } from "../../harness/ground/wait.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_ROOT, runCli, startCli } from "../support/cli.ts";
 import { removeCredentialObjects, writeCredentialKubeconfig, type CredentialKind } from "../support/credential-kubeconfigs.ts";
+import { faultyTools } from "../support/faulty-tools.ts";
 import { runHarnessJob } from "../support/harness-job.ts";
 import { RunPool } from "../support/run-pool.ts";
 import { runSonobuoyPlugin, SONOBUOY } from "../support/sonobuoy-plugin-run.ts";
@@ -36,7 +38,7 @@ async function listFiles(root: string): Promise<string[]> {
 }
 
 const FAULTY_PROXY = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-proxy.ts");
-const FAULTY_KUBECTL = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-kubectl", "kubectl");
+const FAULTY_CHROMIUM = join(PROJECT_ROOT, "test", "faulty-proxies", "faulty-chromium", "chromium");
 const proxy = (fault: string) => ["--proxy-command", `${process.execPath} ${FAULTY_PROXY} ${fault} {port} {kubeconfig}`];
 const suites = (...names: string[]) => names.flatMap((s) => ["--suite", s]);
 
@@ -60,6 +62,14 @@ const BROKEN: { what: string; args: string[]; env?: NodeJS.ProcessEnv; failing: 
   },
   { what: "a probe Pod without its ServiceAccount token", args: suites("in-cluster"), env: { KAC_PROBE_FAULT: "no-token" }, failing: ["IC-03", "IC-04", "IC-05", "IC-06", "IC-09"] },
   { what: "a probe Pod whose DNS answers wrongly", args: suites("in-cluster"), env: { KAC_PROBE_FAULT: "wrong-dns" }, failing: ["IC-02", "IC-04", "IC-06", "IC-10"] },
+  {
+    // Four probe Pods, each broken its own way: the main probe's KUBERNETES_SERVICE_HOST (which the
+    // page's URL and the in-cluster clients read), the no-token Pod, the sidecar Pod, the defaults Pod.
+    what: "probe Pods with the API server's Service address overridden, a token mounted although automounting is off, the kubectl proxy sidecar on another port, a ServiceAccount named where none should be",
+    args: suites("in-cluster"), env: { KAC_PROBE_FAULT: "wrong-service-env+token-despite-no-automount+sidecar-other-port+named-service-account" },
+    failing: ["IC-01", "IC-05", "IC-07", "IC-08", "IC-09", "IC-12"],
+  },
+  { what: "a Chromium that ignores certificate errors", args: suites("browser"), env: { KAC_CHROMIUM: FAULTY_CHROMIUM }, failing: ["BR-10"] },
 ];
 
 /**
@@ -108,6 +118,8 @@ const PROXY_FAULTS: { in: string[]; faults: { fault: string; failing: string[] }
   // Every check that names a port by name without a scheme: SP-02's multi:alt, SP-16's listed
   // kac-listed-named:web, SP-19's multi:http.
   { in: ["service-proxy"], faults: [{ fault: "drop-port-name", failing: ["SP-02", "SP-16", "SP-19"] }] },
+  // Every check that expects the API server proxy's error for a backend it cannot reach.
+  { in: ["service-proxy"], faults: [{ fault: "upstream-errors-as-200", failing: ["SP-03", "SP-06", "SP-10", "SP-11", "SP-27"] }] },
   // Every check that names a Service without a port (SP-11's Status then names "empty:http").
   { in: ["service-proxy"], faults: [{ fault: "default-port-http", failing: ["SP-01", "SP-11", "SP-13", "SP-14", "SP-15", "SP-16", "SP-26"] }] },
   { in: ["kubectl-proxy", "service-proxy"], faults: [
@@ -130,11 +142,12 @@ const PROXY_FAULTS: { in: string[]; faults: { fault: string; failing: string[] }
 const proxyFaultsKey = (faults: { fault: string }[]) => faults.map((f) => f.fault).join("+");
 
 /**
- * A kubectl that gets documented behaviours wrong (test/faulty-proxies/faulty-kubectl/kubectl, as
- * KAC_KUBECTL in front of the cluster's kubectl; the documented shell pipelines find it on their PATH
- * too): the checks of those behaviours, and no other, must flag it. Combined as the proxy faults are.
+ * A kubectl and a curl that get documented behaviours wrong (test/faulty-proxies/faulty-kubectl/kubectl
+ * and faulty-curl/curl, started through launchers given as KAC_KUBECTL, test/support/faulty-tools.ts;
+ * the documented shell pipelines find both on their PATH): the checks of those behaviours, and no
+ * other, must flag them. Combined as the proxy faults are; `curl` marks a fault of the curl.
  */
-const KUBECTL_FAULTS: { in: string[]; faults: { fault: string; failing: string[] }[] }[] = [
+const TOOL_FAULTS: { in: string[]; faults: { fault: string; failing: string[]; curl?: true }[] }[] = [
   { in: ["kubectl-proxy", "browser"], faults: [
     { fault: "tcp-instead-of-unix-socket", failing: ["KP-08"] },
     { fault: "ignore-api-prefix", failing: ["KP-09"] },
@@ -148,9 +161,19 @@ const KUBECTL_FAULTS: { in: string[]; faults: { fault: string; failing: string[]
     { fault: "insecure-upstream", failing: ["KP-05"] },
     { fault: "show-secrets", failing: ["KC-01"] },
     { fault: "version-client-only", failing: ["KC-04"] },
-    // TK-10 is the token suite's last check (the suite is serial): nothing after it is hidden.
     { fault: "delete-dry-run", failing: ["TK-10"] },
+    { fault: "config-view-other-server", failing: ["KC-02"] },
+    { fault: "ignore-home-kubeconfig", failing: ["KC-05"] },
+    { fault: "minify-yaml-other-server", failing: ["TK-02"] },
+    { fault: "describe-masks-token", failing: ["TK-03"] },
+    // TK-09's ServiceAccount gets its token the same way.
+    { fault: "create-token-wrong-audience", failing: ["TK-06", "TK-09"] },
+    { fault: "ignore-cacert", curl: true, failing: ["TK-05"] },
   ] },
+  // The documented Secret is refused: TK-01, and the checks that use its token say they did not run.
+  { in: ["token"], faults: [{ fault: "apply-drops-annotations", failing: ["TK-01", "TK-03", "TK-04", "TK-05", "TK-10"] }] },
+  // Every request anonymous: each check that sends a bearer token, the unknown tokens of TK-08 too.
+  { in: ["token"], faults: [{ fault: "drop-authorization", curl: true, failing: ["TK-04", "TK-05", "TK-06", "TK-08", "TK-09", "TK-10"] }] },
 ];
 
 /**
@@ -196,8 +219,18 @@ describe("the harness against an existing cluster and against faulty proxies", (
   /** The cluster's own kubectl, as a user would pass with KAC_KUBECTL. */
   let kubectl: string;
 
+  /**
+   * The real proxies' packages and the old kubectl (a Go build, minutes on a new machine), made while
+   * the cluster starts and the tests before the pool run, so that no proxy command has to start in 30 s
+   * meanwhile and the pool does not wait for them.
+   */
+  let realProxiesReady: Promise<unknown>;
+
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "kac-self-test-"));
+    realProxiesReady = execFileP("bash", [join(REAL_PROXIES_DIR, "prepare.sh")], { maxBuffer: 64 * 1024 * 1024 });
+    // Reported by the pool's first run, which waits for it.
+    realProxiesReady.catch(() => undefined);
     const prepared = await prepareCluster(dir, new Progress(), (c) => (cluster = c));
     ({ started, kubectl } = prepared);
   });
@@ -380,17 +413,60 @@ describe("the harness against an existing cluster and against faulty proxies", (
   });
 
   /**
+   * Faults of the cluster itself, which every run on it would see: run alone, before the pool, and
+   * undone afterwards. RBAC added for anonymous users (the API's discovery and Service proxies) and for
+   * every ServiceAccount (Service proxies), and MetalLB's address pool no longer assigning addresses.
+   */
+  const CLUSTER_FAULT_RBAC = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: kac-fault-open-proxies }
+rules:
+- { nonResourceURLs: ["/api", "/api/*"], verbs: [get] }
+- { apiGroups: [""], resources: [services/proxy], verbs: [get] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: kac-fault-open-proxies }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kac-fault-open-proxies }
+subjects:
+- { apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:unauthenticated" }
+- { apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:serviceaccounts" }
+`;
+  test("RBAC opened to anonymous users and every ServiceAccount, and the load balancer's addresses withheld: flagged by TK-07, SP-22, SP-24, BR-06, and by nothing else", async () => {
+    const before = await clusterScopedNames();
+    const kubectlIn = (args: string[], input?: string) => {
+      const child = execFileP(kubectl, ["--kubeconfig", started.kubeconfigPath, ...args]);
+      if (input !== undefined) child.child.stdin!.end(input);
+      return child;
+    };
+    const autoAssign = (on: boolean) => kubectlIn(["patch", "ipaddresspools.metallb.io", "-n", METALLB_NAMESPACE, METALLB_POOL, "--type", "merge", "-p", JSON.stringify({ spec: { autoAssign: on } })]);
+    await kubectlIn(["apply", "-f", "-"], CLUSTER_FAULT_RBAC);
+    await autoAssign(false);
+    try {
+      const { code, report, stderr } = await runAgainstCluster("cluster faults", suites("token", "service-proxy", "browser"));
+      const failed = report.checks.filter((c) => c.result === "fail");
+      assert.deepEqual(failed.map((c) => c.id), ["TK-07", "SP-22", "SP-24", "BR-06"], `${stderr}\n${failed.map((c) => `${c.id}: ${c.reason}`).join("\n")}`);
+      assert.equal(code, 1);
+      for (const check of failed) assert.ok(check.evidence.length > 0, `${check.id} carries evidence`);
+    } finally {
+      await autoAssign(true);
+      await kubectlIn(["delete", "-f", "-"], CLUSTER_FAULT_RBAC);
+    }
+    assert.deepEqual(await clusterScopedNames(), before);
+  });
+
+  /**
    * The runs that do not share anything (each has its own namespaces and proxies): the broken targets,
    * contract faults, hostile and real proxies, credential kinds, faulty proxies and kubectl, and the
    * harness inside the cluster. They go RUNS_AT_ONCE at a time once the tests above have run alone,
    * the longest first.
    */
-  const pool = new RunPool(RUNS_AT_ONCE, () => execFileP("bash", [join(REAL_PROXIES_DIR, "prepare.sh")], { maxBuffer: 64 * 1024 * 1024 }));
+  const pool = new RunPool(RUNS_AT_ONCE, () => realProxiesReady);
   type PooledRun = Awaited<ReturnType<typeof runAgainstCluster>> & { ms: number; leftovers: string[] };
-  const poolRun = (key: string, args: () => string[], env: NodeJS.ProcessEnv = {}, target?: () => Promise<{ path: string; context: string }>) =>
+  const poolRun = (key: string, args: () => string[], env: () => Promise<NodeJS.ProcessEnv> | NodeJS.ProcessEnv = () => ({}), target?: () => Promise<{ path: string; context: string }>) =>
     pool.add(key, async (): Promise<PooledRun> => {
       const began = Date.now();
-      const run = await runAgainstCluster(`pooled ${key}`, args(), env, await target?.());
+      const run = await runAgainstCluster(`pooled ${key}`, args(), await env(), await target?.());
       return { ...run, ms: Date.now() - began, leftovers: await leftoversOf(run.report.runId) };
     });
 
@@ -419,7 +495,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
     return log;
   }) : undefined;
   const realProxyRuns = new Map(REAL_PROXIES.map((r) => [r.script, poolRun(r.script, () => ["--proxy-command", `bash ${join(REAL_PROXIES_DIR, `${r.script}.sh`)} {port} {kubeconfig}`, ...suites(...r.suites)])]));
-  const credentialRuns = new Map(CREDENTIAL_KINDS.map(({ kind }) => [kind, poolRun(kind, () => suites(...CREDENTIAL_SUITES), {}, async () => {
+  const credentialRuns = new Map(CREDENTIAL_KINDS.map(({ kind }) => [kind, poolRun(kind, () => suites(...CREDENTIAL_SUITES), undefined, async () => {
     const credentials = join(dir, `credentials-${kind.replace(/\W+/g, "-")}`);
     await mkdir(credentials, { recursive: true });
     return writeCredentialKubeconfig(kind, started.kubeconfigPath, credentials);
@@ -427,10 +503,11 @@ describe("the harness against an existing cluster and against faulty proxies", (
   const contractRuns = new Map(CONTRACT_FAULTS.map(({ fault }) => [fault, poolRun(fault, () => [...proxy(fault), ...suites("proxy-contract")])]));
   const hostileRuns = new Map(HOSTILE_PROXIES.map((fault) => [fault, poolRun(fault, () => [...proxy(fault), ...suites("proxy-contract")])]));
   // The broken targets' proxy runs are compared with the clean run's report, made before the pool starts.
-  const brokenRuns = new Map(BROKEN.map(({ what, args, env }) => [what, poolRun(what, () => [...args, ...(args.includes("--proxy-command") ? ["--baseline", baseline!] : [])], env)]));
+  const brokenRuns = new Map(BROKEN.map(({ what, args, env }) => [what, poolRun(what, () => [...args, ...(args.includes("--proxy-command") ? ["--baseline", baseline!] : [])], () => env ?? {})]));
   const proxyFaultRuns = new Map(PROXY_FAULTS.map(({ in: names, faults }) => [proxyFaultsKey(faults), poolRun(proxyFaultsKey(faults), () => [...proxy(proxyFaultsKey(faults)), ...suites(...names)])]));
-  const kubectlFaultRuns = new Map(KUBECTL_FAULTS.map(({ in: names, faults }) => [proxyFaultsKey(faults), poolRun(`kubectl ${proxyFaultsKey(faults)}`, () => suites(...names),
-    { KAC_KUBECTL: FAULTY_KUBECTL, KAC_REAL_KUBECTL: kubectl, KAC_KUBECTL_FAULTS: proxyFaultsKey(faults) })]));
+  const toolFaultRuns = new Map(TOOL_FAULTS.map(({ in: names, faults }, i) => [proxyFaultsKey(faults), poolRun(`tools ${proxyFaultsKey(faults)}`, () => suites(...names), async () => ({
+    KAC_KUBECTL: await faultyTools(join(dir, `faulty-tools-${i}`), kubectl, { kubectl: proxyFaultsKey(faults.filter((f) => !f.curl)), curl: proxyFaultsKey(faults.filter((f) => f.curl)) }),
+  }))]));
 
   test("run --in-cluster as a Job: every catalog ID in the report, nothing failed, what needs the outside says so", async (t) => {
     for (const line of await inClusterJob()) t.diagnostic(line);
@@ -507,7 +584,7 @@ describe("the harness against an existing cluster and against faulty proxies", (
 
   /** The union of the faults' IDs, in the report's (the catalog's) order. */
   const union = (faults: { failing: string[] }[]) => CATALOG.map((e) => e.id).filter((id) => faults.some((f) => f.failing.includes(id)));
-  for (const [runs, prefix, table] of [[proxyFaultRuns, "faulty proxy", PROXY_FAULTS], [kubectlFaultRuns, "faulty kubectl", KUBECTL_FAULTS]] as const) {
+  for (const [runs, prefix, table] of [[proxyFaultRuns, "faulty proxy", PROXY_FAULTS], [toolFaultRuns, "faulty kubectl or curl", TOOL_FAULTS]] as const) {
     for (const { faults } of table) {
       const failing = union(faults);
       test(`${prefix} ${proxyFaultsKey(faults)}: flagged by ${failing.join(", ")}, and by nothing else`, async () => {

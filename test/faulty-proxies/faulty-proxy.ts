@@ -177,6 +177,14 @@ const FAULTS: Record<string, Fault> = {
       then: async () => jsonAnswer(503, { kind: "Status", apiVersion: "v1", status: "Failure", message: "service unavailable", reason: "ServiceUnavailable", code: 503 }),
     },
   },
+  // SP-27 and every check that expects the API server proxy's error when the backend cannot be
+  // reached: the front's own friendly page with 200 instead (nginx's `error_page 502 503 =200`).
+  "upstream-errors-as-200": {
+    rewriteAnswer: {
+      when: (req, status) => status >= 500 && SERVICE_PROXY.test(req.url!),
+      then: async () => ({ status: 200, headers: { "content-type": "text/html" }, body: Buffer.from("<html><body>The service is starting, please try again shortly.</body></html>") }),
+    },
+  },
   // SP-14: `…/proxy` without its trailing slash served directly (the slash added on the way), no 301.
   "append-proxy-slash": { request: (req) => void (req.url = req.url!.replace(/^(\/api\/v1\/namespaces\/[^/]+\/services\/[^/]+\/proxy)(\?|$)/, "$1/$2")) },
   // SP-15: DELETE and OPTIONS taken to have no body: theirs are dropped.
@@ -332,6 +340,8 @@ const server = createServer(async (req, res) => {
       fault.answerHeaders?.(sent);
       res.writeHead(answer.statusCode!, sent as Record<string, string>);
       if (fault.idleTimeoutMs) cutWhenIdle(answer, res, fault.idleTimeoutMs);
+      // A reset on either side ends this exchange only, never the proxy (the harness would see it die).
+      answer.on("error", () => res.destroy());
       answer.pipe(res);
       return;
     }
@@ -351,6 +361,8 @@ const server = createServer(async (req, res) => {
     });
   });
   out.on("error", (error) => res.headersSent ? res.destroy() : res.writeHead(502).end(String(error)));
+  req.on("error", () => out.destroy());
+  res.on("error", () => out.destroy());
   if (dropBody) {
     req.resume();
     out.end();
@@ -388,6 +400,7 @@ server.on("upgrade", async (req, socket, head) => {
     backend.pipe(socket).pipe(backend);
   });
   backend.on("error", () => socket.destroy());
+  socket.on("error", () => backend.destroy());
 });
 
 /** A service-proxy URL: its prefix up to the Service id, the id (`[SCHEME:]NAME[:PORT]`), and what follows `/proxy`. */
