@@ -61,9 +61,11 @@ command -v certutil >/dev/null || { say "installing certutil (libnss3-tools)"; a
 
 # The client snippets (Go binary, Python virtual environment, Java client's jars), cached by their
 # inputs, so that a first run spends no check's time on a compiler or an installer. A build that fails
-# here fails the checks that need it, with its output; the preparation itself goes on.
-say "preparing the client snippets (cached)"
-node harness/cli/main.ts prepare || say "a client snippet did not build (see above): the checks that need it will fail with the build's output"
+# here fails the checks that need it, with its output; the preparation itself goes on. They build beside
+# the images below: on a new machine both wait on downloads much of the time.
+say "preparing the client snippets (cached), beside the images"
+node harness/cli/main.ts prepare &
+clients=$!
 
 # The node image: nothing to do where one was chosen or is present; else pull kind's image, and where
 # no registry answers, build the offline image (cached, so a warm machine spends seconds here).
@@ -78,5 +80,6 @@ if [[ -z ${KAC_NODE_IMAGE:-} ]] && ! docker image inspect "$UPSTREAM_IMAGE" >/de
   fi
 fi
 
+wait "$clients" || say "a client snippet did not build (see above): the checks that need it will fail with the build's output"
 say "ready (node $(node --version), $(docker version -f 'docker {{.Server.Version}}'))"
 [[ $# -eq 0 ]] || exec "$@"
