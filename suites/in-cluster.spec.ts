@@ -189,8 +189,9 @@ check("IC-11", async ({ kubectl }) => {
 check("IC-12", async ({ run, kubectl }) => {
   // A Pod that names no ServiceAccount runs as the namespace's `default` one ...
   await startProbe(run, "defaults");
-  const pod = await ns.config.makeApiClient(CoreV1Api).readNamespacedPod({ name: "defaults", namespace: ns.name });
-  expect(pod.spec!.serviceAccountName).toBe("default");
+  const account = await kubectl.kubectl("get", "pod", "defaults", "-n", ns.name, "-o", "jsonpath={.spec.serviceAccountName}");
+  expect(account.code, account.stderr).toBe(0);
+  expect(account.stdout.trim()).toBe("default");
   expect(await tokenSubject(kubectl, "defaults")).toBe(`system:serviceaccount:${ns.name}:default`);
   // ... and the in-cluster clients, given no namespace, list the Pods of the one in the namespace file.
   for (const snippet of ["go-list-pods -in-cluster", "python3 /opt/kac/list_pods.py --in-cluster", "node /opt/kac/js/list-pods.mjs --in-cluster"]) {
