@@ -1,4 +1,5 @@
 import { CoreV1Api, type V1Pod } from "@kubernetes/client-node";
+import type { RunContext } from "../harness/ground/run-context.ts";
 import { deployBackend, service } from "./support/backend.ts";
 import { check, expect, test } from "./support/check.ts";
 import type { Kubectl } from "./support/kubectl.ts";
@@ -36,7 +37,7 @@ const FAULTS: Record<string, { pod: string; change: (pod: V1Pod) => void }> = {
 };
 
 /** Starts a probe Pod, broken as KAC_PROBE_FAULT says where a fault names this Pod. */
-function startProbe(run: { probeImage: string }, name: string, adjust: (pod: V1Pod) => void = () => {}): Promise<void> {
+function startProbe(run: RunContext, name: string, adjust: (pod: V1Pod) => void = () => {}): Promise<void> {
   const faults = (process.env.KAC_PROBE_FAULT ?? "").split("+").filter(Boolean).map((f) => FAULTS[f]).filter((f) => f?.pod === name);
   return startProbePod(ns.config, ns.name, name, run.probeImage, (pod) => {
     adjust(pod);

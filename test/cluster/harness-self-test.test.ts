@@ -18,6 +18,7 @@ import { waitFor } from "../../harness/ground/wait.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_ROOT, runCli, startCli } from "../support/cli.ts";
 import { removeCredentialObjects, writeCredentialKubeconfig, type CredentialKind } from "../support/credential-kubeconfigs.ts";
+import { clusterKubectl } from "../support/cluster-kubectl.ts";
 import { faultyTools } from "../support/faulty-tools.ts";
 import { runHarnessJob } from "../support/harness-job.ts";
 import { RunPool } from "../support/run-pool.ts";
@@ -434,11 +435,7 @@ subjects:
 `;
   test("RBAC opened to anonymous users and every ServiceAccount, and the load balancer's addresses withheld: flagged by TK-07, SP-22, SP-24, BR-06, and by nothing else", async () => {
     const before = await clusterScopedNames();
-    const kubectlIn = (args: string[], input?: string) => {
-      const child = execFileP(kubectl, ["--kubeconfig", started.kubeconfigPath, ...args]);
-      if (input !== undefined) child.child.stdin!.end(input);
-      return child;
-    };
+    const kubectlIn = clusterKubectl(kubectl, started.kubeconfigPath);
     const autoAssign = (on: boolean) => kubectlIn(["patch", "ipaddresspools.metallb.io", "-n", METALLB_NAMESPACE, METALLB_POOL, "--type", "merge", "-p", JSON.stringify({ spec: { autoAssign: on } })]);
     await kubectlIn(["apply", "-f", "-"], CLUSTER_FAULT_RBAC);
     await autoAssign(false);
@@ -480,20 +477,16 @@ subjects:
     return lists.flatMap((list, i) => list.items.map((item) => `${["namespace", "ClusterRole", "ClusterRoleBinding"][i]} ${item.metadata!.name!}`));
   }
 
-  const inClusterJob = pool.add("the harness as a Job", async () => {
-    const jobDir = join(dir, "in-cluster-job");
-    await mkdir(jobDir);
+  /** The harness run inside the cluster (as a Job, as a Sonobuoy plugin) in a directory of its own; resolves with its figures' lines. */
+  const inClusterRun = (key: string, name: string, run: typeof runHarnessJob) => pool.add(key, async () => {
+    const runDir = join(dir, name);
+    await mkdir(runDir);
     const log: string[] = [];
-    await runHarnessJob({ dir: jobDir, started, kubectl, log: (line) => log.push(line) });
+    await run({ dir: runDir, started, kubectl, log: (line) => log.push(line) });
     return log;
   });
-  const sonobuoyPlugin = SONOBUOY ? pool.add("the harness as a Sonobuoy plugin", async () => {
-    const sonobuoyDir = join(dir, "sonobuoy");
-    await mkdir(sonobuoyDir);
-    const log: string[] = [];
-    await runSonobuoyPlugin({ dir: sonobuoyDir, started, kubectl, log: (line) => log.push(line) });
-    return log;
-  }) : undefined;
+  const inClusterJob = inClusterRun("the harness as a Job", "in-cluster-job", runHarnessJob);
+  const sonobuoyPlugin = SONOBUOY ? inClusterRun("the harness as a Sonobuoy plugin", "sonobuoy", runSonobuoyPlugin) : undefined;
   const realProxyRuns = new Map(REAL_PROXIES.map((r) => [r.script, poolRun(r.script, () => ["--proxy-command", `bash ${join(REAL_PROXIES_DIR, `${r.script}.sh`)} {port} {kubeconfig}`, ...suites(...r.suites)])]));
   const credentialRuns = new Map(CREDENTIAL_KINDS.map(({ kind }) => [kind, poolRun(kind, () => suites(...CREDENTIAL_SUITES), undefined, async () => {
     const credentials = join(dir, `credentials-${kind.replace(/\W+/g, "-")}`);

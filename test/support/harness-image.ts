@@ -6,19 +6,16 @@ import { loadImage } from "../../harness/kind/load-image.ts";
 import { DEFAULT_HARNESS_IMAGE } from "../../harness/paths.ts";
 import { PROJECT_ROOT } from "./cli.ts";
 
-/** The harness image of this checkout's version (images/harness/build.sh), which the in-cluster runs use. */
-export const HARNESS_IMAGE = DEFAULT_HARNESS_IMAGE;
-
 const loaded = new WeakMap<StartedKindCluster, Promise<void>>();
 
 /**
- * Builds the harness image (or finds it cached by its inputs: a second or so), so that it holds exactly
+ * Builds the harness image of this checkout's version (images/harness/build.sh, which the in-cluster runs use) (or finds it cached by its inputs: a second or so), so that it holds exactly
  * these sources, and loads it into the cluster's nodes: once per cluster, however many runs ask.
  */
 export function loadHarnessImage(started: StartedKindCluster): Promise<void> {
   let done = loaded.get(started);
   if (!done) {
-    done = buildHarnessImage().then(() => loadImage(started, HARNESS_IMAGE));
+    done = buildHarnessImage().then(() => loadImage(started, DEFAULT_HARNESS_IMAGE));
     loaded.set(started, done);
   }
   return done;

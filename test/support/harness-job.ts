@@ -1,22 +1,22 @@
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { CATALOG } from "../../harness/catalog/catalog.ts";
 import { labelValue, RUN_LABEL } from "../../harness/ground/labels.ts";
 import { waitFor } from "../../harness/ground/wait.ts";
 import type { StartedKindCluster } from "../../harness/kind/cluster.ts";
 import { COLLECTED_FILE, HARNESS_CONTAINER, JOB_REPORT_DIR, REPORT_CONTAINER, jobManifest } from "../../harness/providers/in-cluster/job-manifest.ts";
 import type { Report } from "../../harness/report/model.ts";
-import { HARNESS_IMAGE, loadHarnessImage } from "./harness-image.ts";
+import { DEFAULT_HARNESS_IMAGE } from "../../harness/paths.ts";
+import { clusterKubectl } from "./cluster-kubectl.ts";
+import { loadHarnessImage } from "./harness-image.ts";
 
 // The harness as a Job in the cluster it checks (`run --in-cluster`), as a user would run it: the
 // harness image (images/harness/build.sh) loaded into a kind cluster's nodes, the manifest of
 // `job-manifest` applied with the cluster's own kubectl, the report copied out of the finished Pod.
 // The whole catalog must be in the report; what cannot be checked from inside a Pod must say so.
 
-const execFileP = promisify(execFile);
 const NAMESPACE = "kac-job";
 const JOB = "kube-access-conformance";
 /** A whole run on a busy two-core machine, with room to spare; the Job's own deadline is above it. */
@@ -56,14 +56,10 @@ const PASS_OR_NOT_APPLICABLE: Record<string, RegExp> = {
  */
 export async function runHarnessJob({ dir, started, kubectl: kubectlPath, log }: { dir: string; started: StartedKindCluster; kubectl: string; log: (text: string) => void }): Promise<void> {
   await loadHarnessImage(started);
-  const kubectl = async (args: string[], input?: string): Promise<string> => {
-    const child = execFileP(kubectlPath, ["--kubeconfig", started.kubeconfigPath, ...args], { maxBuffer: 64 << 20 });
-    if (input !== undefined) child.child.stdin!.end(input);
-    return (await child).stdout;
-  };
+  const kubectl = clusterKubectl(kubectlPath, started.kubeconfigPath);
 
   const began = Date.now();
-  await kubectl(["apply", "-f", "-"], jobManifest({ image: HARNESS_IMAGE, namespace: NAMESPACE, deadlineSeconds: RUN_TIMEOUT_MS / 1000 + 600 }));
+  await kubectl(["apply", "-f", "-"], jobManifest({ image: DEFAULT_HARNESS_IMAGE, namespace: NAMESPACE, deadlineSeconds: RUN_TIMEOUT_MS / 1000 + 600 }));
 
   let lastSeen = "no Pod yet";
   const harnessState = async () => {

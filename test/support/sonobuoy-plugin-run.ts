@@ -12,7 +12,9 @@ import type { Report } from "../../harness/report/model.ts";
 import { SONOBUOY_NAMESPACE, SONOBUOY_NARROW_ACCESS_FLAGS, SONOBUOY_PLUGIN_NAME, sonobuoyPlugin, sonobuoyPluginAccess } from "../../harness/sonobuoy/plugin-definition.ts";
 import { sonobuoyCounts } from "../../harness/sonobuoy/results.ts";
 import { PROJECT_ROOT } from "./cli.ts";
-import { HARNESS_IMAGE, loadHarnessImage } from "./harness-image.ts";
+import { DEFAULT_HARNESS_IMAGE } from "../../harness/paths.ts";
+import { clusterKubectl } from "./cluster-kubectl.ts";
+import { loadHarnessImage } from "./harness-image.ts";
 
 // The harness as a Sonobuoy plugin, as a Sonobuoy user runs it: `sonobuoy run --plugin` with the plugin
 // definition the harness prints, on a kind cluster, with the access narrowed to the harness's own
@@ -72,16 +74,15 @@ export async function runSonobuoyPlugin({ dir, started, kubectl, log }: { dir: s
   // Cached by its inputs: seconds when nothing changed.
   const aggregatorImage = (await exec("bash", [AGGREGATOR_IMAGE_BUILD], { env: { ...process.env, KAC_SONOBUOY: sonobuoy } })).stdout.trim().split("\n").at(-1)!;
   await Promise.all([loadImage(started, aggregatorImage), loadHarnessImage(started)]);
-  const harnessImage = HARNESS_IMAGE;
   let deleted = false;
   try {
     const pluginFile = join(dir, "kube-access-conformance.yaml");
     const accessFile = join(dir, "access.yaml");
     // Three suites, not all: the counts' agreement does not depend on how many checks ran, and the
     // whole catalog inside the cluster is the Job test's (harness-job.ts); this keeps CI short.
-    await writeFile(pluginFile, sonobuoyPlugin({ image: harnessImage, args: ["--suite", "kubeconfig", "--suite", "token", "--suite", "kubectl-proxy"] }));
+    await writeFile(pluginFile, sonobuoyPlugin({ image: DEFAULT_HARNESS_IMAGE, args: ["--suite", "kubeconfig", "--suite", "token", "--suite", "kubectl-proxy"] }));
     await writeFile(accessFile, sonobuoyPluginAccess());
-    await exec(kubectl, ["--kubeconfig", kubeconfig, "apply", "-f", accessFile]);
+    await clusterKubectl(kubectl, kubeconfig)(["apply", "-f", accessFile]);
 
     // --plugin alone: no e2e or systemd-logs plugin. IfNotPresent: nothing is pulled (the plugin's own
     // imagePullPolicy is in its definition). The access: only the harness's ClusterRole, no cluster-admin.
