@@ -17,6 +17,10 @@ export const PLAYWRIGHT_CONFIG = join(PROJECT_ROOT, `playwright.config${SOURCE_E
 export const DEFAULT_KIND_CONFIG = join(PROJECT_ROOT, "kind-config.yaml");
 /** How a user builds the offline images: the npm script in a checkout, the shipped script when installed. */
 export const IMAGES_BUILD_COMMAND = SOURCE_EXTENSION === ".ts" ? "npm run images" : `bash ${join(PROJECT_ROOT, "images", "build.sh")}`;
+/** The same for one Kubernetes version's node image (e.g. v1.35.4). */
+export function imagesBuildCommandFor(version: string): string {
+  return `${IMAGES_BUILD_COMMAND}${SOURCE_EXTENSION === ".ts" ? " --" : ""} ${version}`;
+}
 /** The package's version: package.json at the checkout's root, or above the installed package's dist/. */
 export const PACKAGE_VERSION = (JSON.parse(readFileSync([join(PROJECT_ROOT, "package.json"), join(PROJECT_ROOT, "..", "package.json")].find(existsSync)!, "utf8")) as { version: string }).version;
 /** The harness image of this version (images/harness/build.sh), for the in-cluster Job and the Sonobuoy plugin. */

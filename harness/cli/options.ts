@@ -1,15 +1,19 @@
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { UsageError } from "../errors/usage-error.ts";
 import { DEFAULT_HARNESS_IMAGE, DEFAULT_KIND_CONFIG, IMAGES_BUILD_COMMAND } from "../paths.ts";
 import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../ground/suite-images.ts";
 import type { RunOptions } from "../run/run-options.ts";
+import { planColumns, type ColumnSpec } from "../run/matrix-columns.ts";
+import { DEFAULT_MINOR, KIND_RELEASE, parseMinorList, PRE_RELEASE_HELP, SUPPORTED_MINORS } from "../kind/kubernetes-versions.ts";
 import type { ProviderChoice } from "../providers/choose-provider.ts";
 import { IN_CLUSTER_CONSENT_VARIABLE } from "../providers/in-cluster/in-cluster-provider.ts";
 
 export type Command =
-  | { name: "run"; options: RunOptions }
-  | { name: "down"; runId?: string; provider: ProviderChoice }
+  | { name: "run"; options: RunOptions; columns: ColumnSpec[] }
+  | { name: "down"; runId?: string; provider: ProviderChoice; exportLogs?: string }
+  | { name: "logs"; runId: string; dir: string }
   | { name: "prepare" }
   | { name: "job-manifest"; image: string; namespace: string; runArgs: string[] }
   | { name: "sonobuoy-plugin"; image: string; access: boolean; runArgs: string[] }
@@ -21,7 +25,13 @@ Commands:
   run     start a kind cluster (or use --kubeconfig), run the access checks, write the report
   down    remove what earlier runs left (all of them, or --run ID): kind clusters kept with
           --keep and their kubeconfigs; with --kubeconfig or --in-cluster, the namespaces
-          that killed runs left in that cluster
+          that killed runs left in that cluster; --export-logs DIR: first the kind nodes'
+          logs into DIR (DIR/RUN for each cluster without --run), as kind export logs does
+  logs --run ID [--dir DIR]
+          the nodes' journals (kubelet, containerd), the control-plane components' and pods'
+          logs, the cluster's events and each node's docker inspect, from a kind cluster kept
+          with --keep (default DIR: reports/logs-ID); a run does this itself into its report
+          directory when a check fails or the cluster does not start
   prepare build the client snippets' binaries and environments into the cache (Go, Python,
           Java), as machine preparation does; a run builds what is missing itself
   job-manifest [--image IMG] [--namespace NS] [-- RUN OPTIONS]
@@ -35,15 +45,21 @@ Commands:
 Options for run:
   --kind-config PATH   kind cluster config (default: ./kind-config.yaml, else the package's:
                        one control plane, two workers)
-  --node-image IMAGE   kind node image (default: $KAC_NODE_IMAGE, else kind's default
-                       kindest/node image, else its offline build kac.local/node)
+  --kubernetes LIST    the Kubernetes minors of the kind clusters, e.g. 1.37 or ${SUPPORTED_MINORS.join(",")}
+                       ("supported": all of those; ${PRE_RELEASE_HELP}); several make a matrix:
+                       a cluster each, in parallel as memory allows, one report side by side
+                       (default: ${DEFAULT_MINOR}, kind ${KIND_RELEASE}'s default)
+  --node-image IMAGE   kind node image (default: $KAC_NODE_IMAGE, else kind's image of the
+                       minor, else its offline build kac.local/node); repeat for a matrix
   --fixture-image IMG  the backend image the suites deploy (default: kac.local/fixture:v1,
                        built by ${IMAGES_BUILD_COMMAND}; an existing cluster must be able to pull it)
   --probe-image IMG    the in-cluster probe image (default: kac.local/probe:v1, likewise)
   --kubeconfig PATH    check an existing cluster instead of starting one
-  --context NAME       the kubeconfig context to use (default: its current context)
+  --context NAME       the kubeconfig context to use (default: its current context); repeat
+                       for a matrix: a column per context
   --allow-context NAME consent to check that existing cluster: the suites create (and remove)
-                       namespaces labelled io.kac.run there; required with --kubeconfig
+                       namespaces labelled io.kac.run there; required with --kubeconfig, once
+                       per context
   --in-cluster         check the cluster this Pod runs in, with its ServiceAccount (the harness
                        image as a Job, or the Sonobuoy plugin)
   --allow-in-cluster   consent to that (or ${IN_CLUSTER_CONSENT_VARIABLE}=true in the Pod's environment)
@@ -85,18 +101,21 @@ export function parseCommand(argv: string[]): Command {
       allowPositionals: false,
       options: {
         "kind-config": { type: "string" },
-        "node-image": { type: "string" },
+        "node-image": { type: "string", multiple: true },
+        kubernetes: { type: "string" },
         "fixture-image": { type: "string" },
         "probe-image": { type: "string" },
         kubeconfig: { type: "string" },
-        context: { type: "string" },
-        "allow-context": { type: "string" },
+        context: { type: "string", multiple: true },
+        "allow-context": { type: "string", multiple: true },
         "in-cluster": { type: "boolean" },
         "allow-in-cluster": { type: "boolean" },
         "report-dir": { type: "string" },
         keep: { type: "boolean" },
         "dry-run": { type: "boolean" },
         run: { type: "string" },
+        "export-logs": { type: "string" },
+        dir: { type: "string" },
         suite: { type: "string", multiple: true },
         grep: { type: "string" },
         "proxy-url": { type: "string" },
@@ -120,21 +139,29 @@ export function parseCommand(argv: string[]): Command {
     if (given.length > 1) throw new UsageError(`${given.join(" and ")} exclude each other`, "choose a kind cluster, an existing cluster or the cluster this Pod runs in");
     return {
       kindConfig: values["kind-config"] ?? (existsSync("kind-config.yaml") ? "kind-config.yaml" : DEFAULT_KIND_CONFIG),
-      nodeImage: values["node-image"] ?? (process.env.KAC_NODE_IMAGE || undefined),
+      nodeImage: values["node-image"]?.[0] ?? (process.env.KAC_NODE_IMAGE || undefined),
       keep: values.keep ?? false,
       kubeconfig: values.kubeconfig,
-      context: values.context,
-      allowContext: values["allow-context"],
+      context: values.context?.[0],
+      allowContext: values["allow-context"]?.[0],
       inCluster: values["in-cluster"] ?? false,
       allowInCluster: (values["allow-in-cluster"] ?? false) || process.env[IN_CLUSTER_CONSENT_VARIABLE] === "true",
     };
   };
-  if (name === "down") return { name: "down", runId: values.run, provider: providerChoice() };
+  if (name === "down") {
+    const provider = providerChoice();
+    if (values["export-logs"] && (provider.kubeconfig || provider.inCluster)) throw new UsageError("--export-logs reads kind nodes", "it applies to kind clusters kept with --keep, not to --kubeconfig or --in-cluster");
+    return { name: "down", runId: values.run, provider, ...(values["export-logs"] ? { exportLogs: values["export-logs"] } : {}) };
+  }
+  if (name === "logs") {
+    if (!values.run) throw new UsageError("logs needs --run ID", "name the kept cluster's run (its --keep note, or docker ps --filter label=io.kac.run, prints it)");
+    return { name: "logs", runId: values.run, dir: values.dir ?? join("reports", `logs-${values.run}`) };
+  }
   if (name === "prepare") return { name: "prepare" };
   if (name === "job-manifest") return { name, image: values.image ?? DEFAULT_HARNESS_IMAGE, namespace: values.namespace ?? "kac-job", runArgs };
   if (name === "sonobuoy-plugin") return { name, image: values.image ?? DEFAULT_HARNESS_IMAGE, access: values.access ?? false, runArgs };
   if (runArgs.length) throw new UsageError(`"--" passes options to job-manifest and sonobuoy-plugin, not to ${name}`, "give run's options directly");
-  if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run, down, prepare, job-manifest and sonobuoy-plugin (see --help)");
+  if (name !== "run") throw new UsageError(`unknown command "${name}"`, "the commands are run, down, logs, prepare, job-manifest and sonobuoy-plugin (see --help)");
   const provider = providerChoice();
   if (values["proxy-url"] && values["proxy-command"]) throw new UsageError("--proxy-url and --proxy-command exclude each other", "name one proxy under test");
   if (values["proxy-url"] && !/^https?:\/\/[^/]+/.test(values["proxy-url"])) {
@@ -145,20 +172,24 @@ export function parseCommand(argv: string[]): Command {
   }
   const latencyFactor = Number(values["latency-factor"] ?? "2");
   if (!(latencyFactor > 1)) throw new UsageError(`--latency-factor ${values["latency-factor"]} is not a number above 1`, "pass how many times slower a path may get, e.g. --latency-factor 2");
-  return {
-    name: "run",
-    options: {
-      ...provider,
-      fixtureImage: values["fixture-image"] ?? DEFAULT_FIXTURE_IMAGE,
-      probeImage: values["probe-image"] ?? DEFAULT_PROBE_IMAGE,
-      reportDir: values["report-dir"] ?? "reports",
-      dryRun: values["dry-run"] ?? false,
-      suites: values.suite ?? [],
-      grep: values.grep,
-      proxyUrl: values["proxy-url"],
-      proxyCommand: values["proxy-command"],
-      baseline: values.baseline,
-      latencyFactor,
-    },
+  const options: RunOptions = {
+    ...provider,
+    fixtureImage: values["fixture-image"] ?? DEFAULT_FIXTURE_IMAGE,
+    probeImage: values["probe-image"] ?? DEFAULT_PROBE_IMAGE,
+    reportDir: values["report-dir"] ?? "reports",
+    dryRun: values["dry-run"] ?? false,
+    suites: values.suite ?? [],
+    grep: values.grep,
+    proxyUrl: values["proxy-url"],
+    proxyCommand: values["proxy-command"],
+    baseline: values.baseline,
+    latencyFactor,
   };
+  const columns = planColumns(options, {
+    kubernetes: values.kubernetes ? parseMinorList(values.kubernetes) : [],
+    nodeImages: values["node-image"] ?? [],
+    contexts: values.context ?? [],
+    allowContexts: values["allow-context"] ?? [],
+  });
+  return { name: "run", options: columns.length === 1 ? columns[0]!.options : options, columns };
 }

@@ -5,6 +5,7 @@
  * every check whose result changed between runs. A check that flips is a defect of the harness (a
  * race, a missing wait), whatever its result says about the cluster.
  */
+import { mapAtMost } from "../process/at-most.ts";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -32,19 +33,14 @@ async function main(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "kac-flakiness-"));
   guard.add("directory", () => rm(dir, { recursive: true, force: true }));
   const { kubectl, targetArgs } = await prepareCluster(dir, progress, (cluster) => guard.add("kind cluster", () => cluster.teardown()));
-  const reports: Report[] = [];
-  let next = 1;
-  const worker = async () => {
-    for (let i = next++; i <= runs; i = next++) {
-      const reportDir = join(dir, `reports-${i}`);
-      const args = [CLI, "run", ...targetArgs, "--report-dir", reportDir, ...(values.suite ?? []).flatMap((s) => ["--suite", s])];
-      await progress.phase(`run ${i} of ${runs}`, () => new Promise((resolve) => {
-        spawn(process.execPath, args, { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, KAC_KUBECTL: kubectl } }).on("exit", resolve);
-      }));
-      reports[i - 1] = JSON.parse(await readFile(join(reportDir, "latest", "report.json"), "utf8")) as Report;
-    }
-  };
-  await Promise.all(Array.from({ length: atOnce }, worker));
+  const reports = await mapAtMost(Array.from({ length: runs }, (_, i) => i + 1), atOnce, async (i): Promise<Report> => {
+    const reportDir = join(dir, `reports-${i}`);
+    const args = [CLI, "run", ...targetArgs, "--report-dir", reportDir, ...(values.suite ?? []).flatMap((s) => ["--suite", s])];
+    await progress.phase(`run ${i} of ${runs}`, () => new Promise((resolve) => {
+      spawn(process.execPath, args, { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, KAC_KUBECTL: kubectl } }).on("exit", resolve);
+    }));
+    return JSON.parse(await readFile(join(reportDir, "latest", "report.json"), "utf8")) as Report;
+  });
   const results = new Map<string, string[]>();
   for (const report of reports) {
     for (const check of report.checks) results.set(check.id, [...(results.get(check.id) ?? []), check.result]);

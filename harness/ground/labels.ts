@@ -4,6 +4,10 @@
  */
 export const RUN_LABEL = "io.kac.run";
 
+/** On each kind node container: its node name, and its role (control-plane or worker). */
+export const NODE_LABEL = "io.kac.node";
+export const ROLE_LABEL = "io.kac.role";
+
 /** On a kind run's node containers: its private work directory (the kubeconfig), which `down` removes with a kept cluster. */
 export const WORK_DIR_LABEL = "io.kac.work-dir";
 

@@ -31,6 +31,11 @@ export interface RunContext {
   /** A saved report.json to compare with (--baseline): regressions lead the report and fail the run. */
   baselinePath?: string;
   /** How much slower than the baseline a path's p50 or p95 may get before it is a regression (--latency-factor). */
+  /**
+   * Where, inside the report directory, the run puts the nodes' logs when a check fails (kind clusters
+   * only); the report links it.
+   */
+  logsOnFailure?: string;
   latencyFactor: number;
   /** What sits in front of the API server, found by the CLI before the suites ran. */
   apiServerFront?: ApiServerFront;

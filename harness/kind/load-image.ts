@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UsageError } from "../errors/usage-error.ts";
-import type { StartedKindCluster } from "./cluster.ts";
+import type { ContainerRuntimeClient } from "testcontainers";
 import { connectDockerHost } from "./docker-host.ts";
+import type { StartedKindNode } from "./node-container.ts";
 import { imageExists } from "./local-image.ts";
 
 /**
@@ -14,11 +15,9 @@ import { imageExists } from "./local-image.ts";
  * saved from Docker once, imported into every node's containerd. Pods then use it with
  * imagePullPolicy IfNotPresent and no registry.
  */
-export async function loadImage(cluster: StartedKindCluster, image: string): Promise<void> {
+export async function loadImage(cluster: { readonly nodes: readonly StartedKindNode[] }, image: string): Promise<void> {
   const client = await connectDockerHost();
-  if (!(await imageExists(client, image))) {
-    throw new UsageError(`image ${image} is not present locally`, `build it with ${IMAGES_BUILD_COMMAND} (offline) or docker build`);
-  }
+  await ensureLocalImage(client, image);
   const dir = await mkdtemp(join(tmpdir(), "kac-image-"));
   try {
     const archive = join(dir, "image.tar");
@@ -35,5 +34,12 @@ export async function loadImage(cluster: StartedKindCluster, image: string): Pro
     }));
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** An image to load must be in the local Docker: there is no registry to fall back on. */
+export async function ensureLocalImage(client: ContainerRuntimeClient, image: string): Promise<void> {
+  if (!(await imageExists(client, image))) {
+    throw new UsageError(`image ${image} is not present locally`, `build it with ${IMAGES_BUILD_COMMAND} (offline) or docker build`);
   }
 }

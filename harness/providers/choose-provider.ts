@@ -1,3 +1,4 @@
+import type { MinorRelease } from "../kind/kubernetes-versions.ts";
 import { ExistingProvider } from "./existing/existing-provider.ts";
 import { InClusterProvider } from "./in-cluster/in-cluster-provider.ts";
 import { KindProvider } from "./kind/kind-provider.ts";
@@ -7,6 +8,7 @@ import type { ClusterProvider } from "./provider.ts";
 export interface ProviderChoice {
   kindConfig: string;
   nodeImage?: string;
+  kubernetes?: MinorRelease;
   /** The images the suites deploy, loaded into kind nodes (none for `down`). */
   images?: string[];
   keep: boolean;
@@ -21,5 +23,5 @@ export interface ProviderChoice {
 export function chooseProvider(choice: ProviderChoice): ClusterProvider {
   if (choice.inCluster) return new InClusterProvider({ allow: choice.allowInCluster });
   if (choice.kubeconfig) return new ExistingProvider({ kubeconfig: choice.kubeconfig, context: choice.context, allowContext: choice.allowContext });
-  return new KindProvider({ kindConfigPath: choice.kindConfig, nodeImage: choice.nodeImage, images: choice.images ?? [], keep: choice.keep });
+  return new KindProvider({ kindConfigPath: choice.kindConfig, nodeImage: choice.nodeImage, kubernetes: choice.kubernetes, images: choice.images ?? [], keep: choice.keep });
 }

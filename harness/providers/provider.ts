@@ -48,6 +48,17 @@ export interface ClusterProvider {
    * a UsageError, before the run starts anything: bad input is one line and leaves nothing.
    */
   validate(): void;
+  /**
+   * What would stop start() that can be known before anything is created, beyond validate(): a matrix
+   * asks every column before it starts any, so a missing node image is one line and leaves nothing.
+   */
+  preflight?(): Promise<void>;
+  /**
+   * Like `kind export logs`: the nodes' journals, the components' logs, the cluster's events, into
+   * `dir`; for a run that failed a check or failed to start. Says what it wrote. Providers that did not
+   * start the cluster have no nodes to read and leave it out.
+   */
+  exportLogs?(dir: string): Promise<string>;
   /** For --dry-run: what start() would create or use. Creates nothing and contacts nothing. */
   describe(): string[];
   /** Makes the cluster ready; registers the removal of whatever it creates with the guard first. */

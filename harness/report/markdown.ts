@@ -2,7 +2,7 @@ import { CATALOG } from "../catalog/catalog.ts";
 import { latencyCells } from "../latency/latency.ts";
 import { closingLine, type CheckResult, type Report } from "./model.ts";
 
-const MARK: Record<CheckResult["result"], string> = { pass: "✅ pass", fail: "❌ fail", warn: "⚠️ warn", skip: "⏭️ skip", "n/a": "➖ n/a", "not-selected": "· not selected" };
+export const MARK: Record<CheckResult["result"], string> = { pass: "✅ pass", fail: "❌ fail", warn: "⚠️ warn", skip: "⏭️ skip", "n/a": "➖ n/a", "not-selected": "· not selected" };
 
 /** report.md: a summary and one table per catalog section, readable on GitHub. */
 export function renderMarkdown(report: Report): string {
@@ -52,6 +52,6 @@ export function renderMarkdown(report: Report): string {
 }
 
 /** Table cells cannot hold pipes or line breaks. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replaceAll("|", "\\|").replaceAll("\n", " ");
 }

@@ -48,6 +48,11 @@ export interface Report {
   proxyKinds?: ProxyKindLine[];
   /** p50/p95 of a fixed request mix per access path, with the overhead against the direct path. */
   latency?: PathLatency[];
+  /**
+   * Where a check failed on a kind cluster: the nodes' logs (journals, components, events), as a
+   * directory relative to the report's.
+   */
+  logs?: string;
   /** With a proxy under test: per check, what kubectl proxy and the proxy under test answered. */
   proxyComparison?: ProxyComparison[];
 }

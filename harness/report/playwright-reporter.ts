@@ -44,14 +44,16 @@ export default class ComplianceReporter implements Reporter {
     const checks = toCheckResults(this.finished, new Set(run.selectedChecks), notRun);
     const baseline = run.baselinePath ? loadBaseline(run.baselinePath) : undefined;
     const comparison = compareProxies(checks);
+    const summary = summarize(checks);
     const report: Report = {
       schema: REPORT_SCHEMA,
       runId: run.runId,
       startedAt: run.startedAt,
       durationMs: Date.now() - Date.parse(run.startedAt),
       target: run.target,
-      summary: summarize(checks),
+      summary,
       checks,
+      ...(run.logsOnFailure && summary.fail > 0 ? { logs: run.logsOnFailure } : {}),
       proxyKinds: proxyKinds(checks, run.apiServerFront),
       ...(baseline ? {
         baseline: { runId: baseline.runId, startedAt: baseline.startedAt },

@@ -14,12 +14,17 @@ import { loadBaseline } from "../report/baseline.ts";
 import { pointLatest } from "../report/latest-link.ts";
 import { closingLine, type Report } from "../report/model.ts";
 import { chooseProvider } from "../providers/choose-provider.ts";
+import type { ClusterProvider } from "../providers/provider.ts";
 import { detectApiServerFront } from "./api-server-front.ts";
 import { SONOBUOY_RESULTS_DIR_VARIABLE, writeSonobuoyResults } from "../sonobuoy/results.ts";
 import type { RunContext } from "../ground/run-context.ts";
+import type { PreparedClients } from "../ground/prepared-clients.ts";
 import type { RunOptions } from "./run-options.ts";
-import { selectChecks } from "./selection.ts";
+import { selectChecks, type Selection } from "./selection.ts";
 import { checkSuiteNames, runSuites } from "./suite-runner.ts";
+
+/** The nodes' logs, inside a run's report directory, where a check failed or the cluster did not start. */
+const LOGS_DIR = "logs";
 
 /** Rounds of the latency request mix per run: 30 requests a path, a few seconds in all. */
 const LATENCY_ROUNDS = 10;
@@ -28,6 +33,18 @@ const LATENCY_ROUNDS = 10;
 export interface RunSupport {
   progress: Progress;
   guard: ExitGuard;
+  /** Set where the run is one column of a matrix (run-matrix.ts). */
+  column?: ColumnPlace;
+}
+
+/** A matrix column's place: its run ID and report directory inside the matrix's, the shared client builds. */
+export interface ColumnPlace {
+  runId: string;
+  reportDir: string;
+  /** The client snippets build once for every column (one cache, one build). */
+  clients: Promise<PreparedClients>;
+  /** Prefixes the suites' output, which would otherwise interleave between columns. */
+  outputPrefix: string;
 }
 
 /**
@@ -35,29 +52,25 @@ export interface RunSupport {
  * figures, the suites, the report; everything it created is removed on every way out (the guard).
  * Resolves with the exit code (1 for a failed or regressed check) and the report.
  */
-export async function runChecks(options: RunOptions, { progress, guard }: RunSupport): Promise<{ code: number; report: Report }> {
-  checkSuiteNames(options.suites);
-  const selection = selectChecks(options.suites, options.grep);
-  if (options.baseline) loadBaseline(options.baseline);
+export async function runChecks(options: RunOptions, { progress, guard, column }: RunSupport): Promise<{ code: number; report: Report }> {
+  const selection = validateRun(options);
   const provider = chooseProvider({ ...options, images: [options.fixtureImage, options.probeImage] });
   provider.validate();
   const startedAt = new Date();
-  const runId = `${startedAt.toISOString().replace(/[:.]/g, "-").slice(0, 19)}-${process.pid}`;
+  const runId = column?.runId ?? newRunId(startedAt);
   const reportRoot = resolve(options.reportDir);
-  const runDir = join(reportRoot, runId);
+  const runDir = column?.reportDir ?? join(reportRoot, runId);
   await ensureWritable(reportRoot);
   // Credentials (kubeconfigs) live in a private work directory, never next to the reports.
   const workDir = await mkdtemp(join(tmpdir(), "kac-run-"));
   if (!options.keep) guard.add("work directory", () => rm(workDir, { recursive: true, force: true }));
-  // The client snippets build while the cluster starts; on any way out the builds stop and leave nothing.
-  const stopBuilds = new AbortController();
-  const clientsReady = prepareClients(clientsFor(selection.checkIds), progress, stopBuilds.signal);
-  guard.add("client builds", async () => {
-    stopBuilds.abort();
-    await clientsReady;
-  });
+  const clientsReady = column?.clients ?? prepareClientsFor(selection.checkIds, progress, guard);
   try {
-    const target = await provider.start({ workDir, progress, guard });
+    const target = await provider.start({ workDir, progress, guard }).catch(async (error: unknown) => {
+      // A start that failed on the nodes' side (not bad input): what they logged is what explains it.
+      if (!(error instanceof UsageError)) await exportLogs(provider, join(runDir, LOGS_DIR), progress);
+      throw error;
+    });
     // Registered before the suites start and run on every way out, after the suites' runner is gone.
     // A cluster that is about to be removed takes its namespaces along.
     if (target.outlivesRun) {
@@ -81,6 +94,7 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
       clients: await clientsReady,
       ...(options.baseline ? { baselinePath: resolve(options.baseline) } : {}),
       latencyFactor: options.latencyFactor,
+      ...(provider.exportLogs ? { logsOnFailure: LOGS_DIR } : {}),
       ...(options.proxyUrl || options.proxyCommand ? { proxyUnderTest: { url: options.proxyUrl, command: options.proxyCommand } } : {}),
       target: {
         kind: target.kind, server: target.server, context: target.contextName, serverVersion: target.serverVersion,
@@ -95,25 +109,68 @@ export async function runChecks(options: RunOptions, { progress, guard }: RunSup
     await mkdir(runDir, { recursive: true });
     await writeFile(runFile, JSON.stringify(runContext, null, 2));
     // The suites' runner is stopped and waited for on every way out: nothing creates objects while cleanup runs.
-    await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopProcess(child)));
+    await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopProcess(child)), column?.outputPrefix);
     guard.remove("suites");
     const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
-    const sonobuoyResults = process.env[SONOBUOY_RESULTS_DIR_VARIABLE];
-    if (sonobuoyResults) progress.info(`Sonobuoy results: ${await writeSonobuoyResults(runDir, sonobuoyResults)}`);
-    await pointLatest(reportRoot, runId).then(
-      (movedAside) => movedAside && progress.info(`${join(reportRoot, "latest")} was a directory: moved aside to ${movedAside}`),
-      (error: unknown) => process.stderr.write(`warning: ${(error as UsageError).message}; ${(error as UsageError).hint}\n`),
-    );
-    progress.info(`report: ${join(runDir, "report.html")}`);
+    if (report.logs) await exportLogs(provider, join(runDir, report.logs), progress);
+    if (!column) await publish(report, runDir, reportRoot, progress);
     if (target.keepNote) process.stderr.write(`${target.keepNote}\n`);
     for (const regression of report.regressions ?? []) progress.info(`regression: ${regression.id} was ${regression.before}, now ${regression.now}`);
     for (const slower of report.latencyRegressions ?? []) progress.info(`regression: ${slower.path} ${slower.metric} ${slower.beforeMs} ms, now ${slower.nowMs} ms (more than ×${slower.factor})`);
-    process.stdout.write(`${closingLine(report.summary)}\n`);
-    const regressed = (report.regressions?.length ?? 0) + (report.latencyRegressions?.length ?? 0);
-    return { code: report.summary.fail > 0 || regressed > 0 ? 1 : 0, report };
+    if (column) progress.info(closingLine(report.summary));
+    else process.stdout.write(`${closingLine(report.summary)}\n`);
+    return { code: exitCode(report), report };
   } finally {
     await guard.release();
   }
+}
+
+/** What needs no cluster: the suites and checks selected, the baseline readable. Returns the selection. */
+export function validateRun(options: RunOptions): Selection {
+  checkSuiteNames(options.suites);
+  const selection = selectChecks(options.suites, options.grep);
+  if (options.baseline) loadBaseline(options.baseline);
+  return selection;
+}
+
+/** A run's ID: its start time and the process, which keeps two runs of one second apart. */
+export function newRunId(startedAt: Date): string {
+  return `${startedAt.toISOString().replace(/[:.]/g, "-").slice(0, 19)}-${process.pid}`;
+}
+
+/** 1 for a failed or regressed check, else 0. */
+export function exitCode(report: Report): number {
+  const regressed = (report.regressions?.length ?? 0) + (report.latencyRegressions?.length ?? 0);
+  return report.summary.fail > 0 || regressed > 0 ? 1 : 0;
+}
+
+/**
+ * The client snippets build while the cluster starts; on any way out the builds stop and leave nothing.
+ */
+export function prepareClientsFor(checkIds: readonly string[], progress: Progress, guard: ExitGuard): Promise<PreparedClients> {
+  const stopBuilds = new AbortController();
+  const clientsReady = prepareClients(clientsFor(checkIds), progress, stopBuilds.signal);
+  guard.add("client builds", async () => {
+    stopBuilds.abort();
+    await clientsReady;
+  });
+  return clientsReady;
+}
+
+/** A single run's report, where users and Sonobuoy look for it: the `latest` link, the results directory. */
+async function publish(report: Report, runDir: string, reportRoot: string, progress: Progress): Promise<void> {
+  const sonobuoyResults = process.env[SONOBUOY_RESULTS_DIR_VARIABLE];
+  if (sonobuoyResults) progress.info(`Sonobuoy results: ${await writeSonobuoyResults(runDir, sonobuoyResults)}`);
+  await pointLatestAt(reportRoot, report.runId, progress);
+  progress.info(`report: ${join(runDir, "report.html")}`);
+}
+
+/** reports/latest → the newest run (or matrix); a warning, not a failure, where that cannot be done. */
+export async function pointLatestAt(reportRoot: string, name: string, progress: Progress): Promise<void> {
+  await pointLatest(reportRoot, name).then(
+    (movedAside) => movedAside && progress.info(`${join(reportRoot, "latest")} was a directory: moved aside to ${movedAside}`),
+    (error: unknown) => process.stderr.write(`warning: ${(error as UsageError).message}; ${(error as UsageError).hint}\n`),
+  );
 }
 
 /**
@@ -129,7 +186,7 @@ async function preflightProxy(run: RunContext): Promise<void> {
   }
 }
 
-async function ensureWritable(dir: string): Promise<void> {
+export async function ensureWritable(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
     const probe = join(dir, `.write-probe-${process.pid}`);
@@ -140,3 +197,18 @@ async function ensureWritable(dir: string): Promise<void> {
   }
 }
 
+
+/**
+ * The nodes' logs, where the provider has nodes (kind). Never fails the run's ending: the report and the
+ * run's own error matter more, so a failed export is a line saying why, and the directory says it too.
+ */
+async function exportLogs(provider: ClusterProvider, dir: string, progress: Progress): Promise<void> {
+  if (!provider.exportLogs) return;
+  try {
+    progress.info(await provider.exportLogs(dir));
+  } catch (error) {
+    const why = (error as Error).message.split("\n")[0];
+    progress.info(`the nodes' logs could not be exported: ${why}`);
+    await mkdir(dir, { recursive: true }).then(() => writeFile(join(dir, "EXPORT-FAILED.txt"), `${why}\n`)).catch(() => undefined);
+  }
+}

@@ -1,7 +1,11 @@
+import type { MinorRelease } from "../kind/kubernetes-versions.ts";
+
 /** What a run is asked to do: the CLI's `run` flags, and the programmatic API's options. */
 export interface RunOptions {
   kindConfig: string;
   nodeImage?: string;
+  /** The Kubernetes minor of the kind cluster (--kubernetes), where no node image is named. */
+  kubernetes?: MinorRelease;
   fixtureImage: string;
   probeImage: string;
   kubeconfig?: string;

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import { join } from "node:path";
 import { UsageError } from "../errors/usage-error.ts";
 import { PLAYWRIGHT_CONFIG, PROJECT_ROOT, SOURCE_EXTENSION, SUITES_DIR } from "../paths.ts";
@@ -24,19 +26,28 @@ export function checkSuiteNames(requested: string[]): void {
  * reporter writes the report. Which checks run is in the run file (the CLI resolved --grep already), so
  * Playwright gets only the suites' files. Resolves with Playwright's exit code.
  */
-export function runSuites(runFile: string, workDir: string, suites: string[], onChild: (child: ChildProcess) => void): Promise<number> {
+export function runSuites(runFile: string, workDir: string, suites: string[], onChild: (child: ChildProcess) => void, outputPrefix?: string): Promise<number> {
   const cli = createRequire(import.meta.url).resolve("@playwright/test/cli");
   const files = suites.map((s) => join("suites", `${s}.spec${SOURCE_EXTENSION}`));
   const args = [cli, "test", "--config", PLAYWRIGHT_CONFIG, ...files];
   if (!existsSync(SUITES_DIR)) throw new Error(`no suites directory at ${SUITES_DIR}`);
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
-    stdio: "inherit",
+    stdio: outputPrefix === undefined ? "inherit" : ["ignore", "pipe", "pipe"],
     env: { ...process.env, [RUN_FILE_VARIABLE]: runFile, KAC_WORK_DIR: workDir },
   });
+  if (outputPrefix !== undefined) {
+    prefixLines(child.stdout!, process.stdout, outputPrefix);
+    prefixLines(child.stderr!, process.stderr, outputPrefix);
+  }
   onChild(child);
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
+}
+
+/** Copies a stream line by line with a prefix, so that parallel runs' output stays readable. */
+function prefixLines(from: Readable, to: Writable, prefix: string): void {
+  createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => to.write(`${prefix}${line}\n`));
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# all.sh [K8S_VERSION]: build the control-plane binaries and images for K8S_VERSION (default v1.36.1),
+# all.sh [K8S_VERSION]: build the control-plane binaries and images for K8S_VERSION (default: the
+# default minor's offline version, harness/kind/kubernetes-versions.json),
 # reusing what the cache already holds, then print how long each step took.
 set -euo pipefail
 here=$(dirname "$0")
 . "$here/lib.sh"
 
-version=${1:-v1.36.1}
+version=$(k8s_version "${1:-}")
 step kubernetes "$here/kubernetes.sh" "$version"
 step etcd "$here/etcd.sh" "$version"
 step coredns "$here/coredns.sh" "$version"

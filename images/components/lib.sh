@@ -30,3 +30,17 @@ image_tag() {
     { echo "no $2 image in $CACHE/kubernetes/$1/images.txt (run kubernetes.sh $1 first)" >&2 && return 1; }
   echo "${ref##*:}"
 }
+
+# The Kubernetes versions, from the file the harness reads too (in a checkout, and in the installed
+# package's dist/ alike: images/ and harness/ sit side by side in both).
+VERSIONS_JSON="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/harness/kind/kubernetes-versions.json"
+
+# k8s_version [MINOR|VERSION]: the offline build's version of a minor (1.35 → its patch release); a
+# full version (v1.35.4) as given; nothing: the default minor's.
+k8s_version() {
+  local wanted=${1:-} version
+  [[ $wanted == v*.*.* ]] && { echo "$wanted"; return; }
+  version=$(jq -r --arg m "${wanted#v}" '.minors[if $m == "" then .defaultMinor else $m end].offline // empty' "$VERSIONS_JSON")
+  [[ -n $version ]] || { echo "Kubernetes $wanted is not in $VERSIONS_JSON (minors: $(jq -r '.minors | keys | join(", ")' "$VERSIONS_JSON"))" >&2; return 1; }
+  echo "$version"
+}

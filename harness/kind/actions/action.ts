@@ -32,6 +32,10 @@ export interface ClusterContext {
   network?: StartedNetwork;
   nodes: StartedKindNode[];
   version?: KubernetesVersion;
+  /** Local images the run's Pods use, loaded into the nodes beside the start (loadImages). */
+  preload: string[];
+  /** The loading of `preload`, which the start's last step waits for. */
+  preloading?: Promise<void>;
 }
 
 export function controlPlane(context: ClusterContext): StartedKindNode {

@@ -1,3 +1,4 @@
+import { NODE_LABEL, ROLE_LABEL } from "../../ground/labels.ts";
 import { API_SERVER_BIND_PORT } from "../kubeadm-config.ts";
 import type { NodeConfig } from "../cluster-config.ts";
 import { KindNodeContainer, type StartedKindNode } from "../node-container.ts";
@@ -20,7 +21,7 @@ export const startNodes: Action = {
         role: node.role,
         network,
         host: context.host,
-        labels: { ...context.labels, "io.kac.node": nodeName, "io.kac.role": node.role },
+        labels: { ...context.labels, [NODE_LABEL]: nodeName, [ROLE_LABEL]: node.role },
         portMappings: portMappings(context, node),
       }).start();
     }));

@@ -7,15 +7,18 @@ import { nodeNames } from "../../kind/actions/start-nodes.ts";
 import { KindCluster, type StartedKindCluster } from "../../kind/cluster.ts";
 import { loadClusterConfig, type ClusterConfig } from "../../kind/cluster-config.ts";
 import { connectDockerHost } from "../../kind/docker-host.ts";
-import { loadImage } from "../../kind/load-image.ts";
+import { exportClusterLogs, exportSummary } from "../../kind/export-logs.ts";
 import { copyNodeKubectl } from "../../kind/node-kubectl.ts";
-import { UPSTREAM_NODE_IMAGE } from "../../kind/node-image.ts";
+import type { MinorRelease } from "../../kind/kubernetes-versions.ts";
+import { chooseNodeImage, describeNodeImage } from "../../kind/node-image.ts";
 import type { ClusterProvider, ProviderContext, Target } from "../provider.ts";
 
 export interface KindProviderOptions {
   kindConfigPath: string;
-  /** The node image; unset: kind's default image, else its offline build. */
+  /** The node image; unset: kind's image of the minor, else its offline build. */
   nodeImage?: string;
+  /** The Kubernetes minor (--kubernetes); unset: the default minor. */
+  kubernetes?: MinorRelease;
   /** Images the suites deploy, loaded into every node (kind's `load docker-image`). */
   images: string[];
   /** Leave the cluster running after the run (without the reaper, which would remove it). */
@@ -26,6 +29,8 @@ export interface KindProviderOptions {
 export class KindProvider implements ClusterProvider {
   readonly kind = "kind";
   private readonly options: KindProviderOptions;
+  /** The cluster of this run, once start() has created it: what exportLogs reads. */
+  private cluster: KindCluster | undefined;
 
   constructor(options: KindProviderOptions) {
     this.options = options;
@@ -35,10 +40,15 @@ export class KindProvider implements ClusterProvider {
     loadClusterConfig(this.options.kindConfigPath);
   }
 
+  /** The node image: present, pullable, or one clear line on how to build it. */
+  async preflight(): Promise<void> {
+    await chooseNodeImage(await connectDockerHost(), this.options.nodeImage, this.options.kubernetes);
+  }
+
   describe(): string[] {
     const config = loadClusterConfig(this.options.kindConfigPath);
     const names = nodeNames(config.name, config.nodes);
-    const image = this.options.nodeImage ?? `${UPSTREAM_NODE_IMAGE} (or its offline build)`;
+    const image = this.options.nodeImage ?? describeNodeImage(this.options.kubernetes);
     return [`Docker: a network kac-RUN and ${names.length} node containers (${names.join(", ")}) from ${image}, labelled io.kac.run=RUN, ${this.options.keep ? "left running (--keep)" : "removed at the end"}`];
   }
 
@@ -46,10 +56,10 @@ export class KindProvider implements ClusterProvider {
     // A kept cluster is to outlive this process, which is what the reaper undoes once it is gone.
     if (this.options.keep) process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
     const config = loadClusterConfig(this.options.kindConfigPath);
-    const cluster = new KindCluster({ config, nodeImage: this.options.nodeImage, workDir, progress });
+    const cluster = new KindCluster({ config, nodeImage: this.options.nodeImage, kubernetes: this.options.kubernetes, images: this.options.images, workDir, progress });
+    this.cluster = cluster;
     guard.add("kind cluster", () => cluster.teardown());
     const started = await cluster.start();
-    await Promise.all(this.options.images.map((image) => progress.phase(`load ${image}`, () => loadImage(started, image))));
     const kubectl = await copyNodeKubectl(started, join(workDir, "bin"));
     if (this.options.keep) guard.remove("kind cluster");
     return {
@@ -65,6 +75,11 @@ export class KindProvider implements ClusterProvider {
       outlivesRun: this.options.keep,
       ...(this.options.keep ? { keepNote: `The cluster stays up (--keep).\n  reach it: kubectl --kubeconfig ${started.kubeconfigPath} get nodes\n  remove it: npm run kac -- down --run ${started.runId}` } : {}),
     };
+  }
+
+  async exportLogs(dir: string): Promise<string> {
+    if (!this.cluster) throw new Error("no cluster was started");
+    return exportSummary(await exportClusterLogs(await connectDockerHost(), this.cluster.runId, dir));
   }
 
   /** Removes kind clusters left by --keep (or by a killed run), with their work directories. */

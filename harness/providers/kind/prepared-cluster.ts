@@ -2,7 +2,6 @@ import { join } from "node:path";
 import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../../ground/suite-images.ts";
 import { KindCluster, type StartedKindCluster } from "../../kind/cluster.ts";
 import { loadClusterConfig } from "../../kind/cluster-config.ts";
-import { loadImage } from "../../kind/load-image.ts";
 import { copyNodeKubectl } from "../../kind/node-kubectl.ts";
 import type { Progress } from "../../log/progress.ts";
 import { DEFAULT_KIND_CONFIG } from "../../paths.ts";
@@ -23,10 +22,9 @@ export interface PreparedCluster {
  * and registers it before calling, through `onCluster`, so an interrupt cannot leak it.
  */
 export async function prepareCluster(workDir: string, progress: Progress, onCluster: (cluster: KindCluster) => void): Promise<PreparedCluster> {
-  const cluster = new KindCluster({ config: loadClusterConfig(DEFAULT_KIND_CONFIG), nodeImage: process.env.KAC_NODE_IMAGE, workDir, progress });
+  const cluster = new KindCluster({ config: loadClusterConfig(DEFAULT_KIND_CONFIG), nodeImage: process.env.KAC_NODE_IMAGE, images: [DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE], workDir, progress });
   onCluster(cluster);
   const started = await cluster.start();
-  await Promise.all([DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE].map((image) => progress.phase(`load ${image}`, () => loadImage(started, image))));
   const kubectl = await copyNodeKubectl(started, join(workDir, "bin"));
   return { cluster, started, kubectl, targetArgs: ["--kubeconfig", started.kubeconfigPath, "--allow-context", started.contextName] };
 }
