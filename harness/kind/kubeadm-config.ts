@@ -57,11 +57,18 @@ function applyPatch(docs: Doc[], patch: Doc): Doc[] {
   );
 }
 
-/** kubeadm's v1beta4 form of extra arguments: a list of name/value pairs. */
-function args(values: Record<string, string | undefined>): { name: string; value: string }[] {
-  return Object.entries(values)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== "")
-    .map(([name, value]) => ({ name, value }));
+/**
+ * kubeadm's config API of a version: v1beta4 from 1.31, where kubeadm introduced it (1.37 removed
+ * v1beta3, so 1.37 needs it); v1beta3 before, for node images older than 1.31 that a user names.
+ */
+export function kubeadmApiVersion(version: KubernetesVersion): string {
+  return atLeast(version, 1, 31) ? "kubeadm.k8s.io/v1beta4" : "kubeadm.k8s.io/v1beta3";
+}
+
+/** Extra arguments: v1beta4's list of name/value pairs, v1beta3's map. */
+function args(version: KubernetesVersion, values: Record<string, string | undefined>): { name: string; value: string }[] | Record<string, string> {
+  const given = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== "");
+  return atLeast(version, 1, 31) ? given.map(([name, value]) => ({ name, value })) : Object.fromEntries(given);
 }
 
 function joined(map: Record<string, string | boolean>): string | undefined {
@@ -72,7 +79,7 @@ function joined(map: Record<string, string | boolean>): string | undefined {
 function clusterConfiguration({ cluster, version, controlPlaneEndpoint }: KubeadmConfigInput): Doc {
   const featureGates = joined(cluster.featureGates);
   return {
-    apiVersion: "kubeadm.k8s.io/v1beta4",
+    apiVersion: kubeadmApiVersion(version),
     kind: "ClusterConfiguration",
     kubernetesVersion: version.text,
     clusterName: cluster.name,
@@ -81,19 +88,19 @@ function clusterConfiguration({ cluster, version, controlPlaneEndpoint }: Kubead
     // serving certificate must also be valid for the host-side address.
     apiServer: {
       certSANs: ["localhost", "127.0.0.1", cluster.networking.apiServerAddress].filter((v, i, all) => all.indexOf(v) === i),
-      extraArgs: args({ "runtime-config": joined(cluster.runtimeConfig), "feature-gates": featureGates }),
+      extraArgs: args(version, { "runtime-config": joined(cluster.runtimeConfig), "feature-gates": featureGates }),
     },
-    controllerManager: { extraArgs: args({ "feature-gates": featureGates, "enable-hostpath-provisioner": "true" }) },
-    scheduler: { extraArgs: args({ "feature-gates": featureGates }) },
+    controllerManager: { extraArgs: args(version, { "feature-gates": featureGates, "enable-hostpath-provisioner": "true" }) },
+    scheduler: { extraArgs: args(version, { "feature-gates": featureGates }) },
     networking: { podSubnet: cluster.networking.podSubnet, serviceSubnet: cluster.networking.serviceSubnet },
   };
 }
 
-function nodeRegistration({ cluster, node, provider }: KubeadmConfigInput): Doc {
+function nodeRegistration({ cluster, node, provider, version }: KubeadmConfigInput): Doc {
   return {
     name: node.name,
     criSocket: CRI_SOCKET,
-    kubeletExtraArgs: args({
+    kubeletExtraArgs: args(version, {
       "node-ip": node.address,
       "provider-id": `kind://${provider}/${cluster.name}/${node.name}`,
       "node-labels": joined(node.labels),
@@ -103,7 +110,7 @@ function nodeRegistration({ cluster, node, provider }: KubeadmConfigInput): Doc 
 
 function initConfiguration(input: KubeadmConfigInput): Doc {
   return {
-    apiVersion: "kubeadm.k8s.io/v1beta4",
+    apiVersion: kubeadmApiVersion(input.version),
     kind: "InitConfiguration",
     bootstrapTokens: [{ token: input.token }],
     localAPIEndpoint: { advertiseAddress: input.node.address, bindPort: API_SERVER_BIND_PORT },
@@ -114,7 +121,7 @@ function initConfiguration(input: KubeadmConfigInput): Doc {
 
 function joinConfiguration(input: KubeadmConfigInput): Doc {
   return {
-    apiVersion: "kubeadm.k8s.io/v1beta4",
+    apiVersion: kubeadmApiVersion(input.version),
     kind: "JoinConfiguration",
     nodeRegistration: nodeRegistration(input),
     // The nodes share a private Docker network that the harness created; pinning the CA would need

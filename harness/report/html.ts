@@ -48,6 +48,7 @@ function header(report: Report): string {
     ["Context", `<code>${h(t.context)}</code>`],
     ["Server", `<code>${h(t.server)}</code>`],
     t.clusterStartMs ? ["Cluster start", seconds(t.clusterStartMs)] : undefined,
+    report.logs ? ["Nodes' logs", `<a href="${h(report.logs)}/">${h(report.logs)}/</a> <span class="muted">(kubelet, containerd, components, events: a check failed)</span>`] : undefined,
     report.baseline ? ["Baseline", `<code>${h(report.baseline.runId)}</code> <span class="muted">(${h(report.baseline.startedAt)})</span>`] : undefined,
   ].filter((x): x is string[] => x !== undefined).map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("");
   return `<header class="top"><div>

@@ -13,7 +13,8 @@ export function renderMarkdown(report: Report): string {
     "",
     `Target: ${report.target.kind} cluster, context \`${report.target.context}\`, server ${report.target.server}, Kubernetes ${report.target.serverVersion}` +
       (report.target.nodeImage ? `, node image \`${report.target.nodeImage}\`` : "") +
-      (report.target.clusterStartMs ? `, cluster start ${(report.target.clusterStartMs / 1000).toFixed(1)} s` : "") + ".",
+      (report.target.clusterStartMs ? `, cluster start ${(report.target.clusterStartMs / 1000).toFixed(1)} s` : "") + "." +
+      (report.logs ? ` A check failed: the nodes' logs (kubelet, containerd, components, events) are in [${report.logs}/](${report.logs}/).` : ""),
     "",
     `**${closingLine(report.summary)}** (${Object.entries(report.summary).map(([k, v]) => `${k} ${v}`).join(", ")})`,
   ];

@@ -57,7 +57,7 @@ function header(matrix: MatrixReport): string {
 ${c.error ? `<div class="err">${h(c.error)}</div>` : ""}
 <div class="bar" data-total="${total}">${bar}</div>
 <div><strong>${h(closingLine(c.summary))}</strong></div>
-<div class="links"><a href="${h(columnReportHref(c))}" title="${h(c.reportDir)}/report.html">Full report →</a><span class="muted">took ${seconds(c.durationMs)}</span></div><div class="path">${h(c.reportDir)}/report.html</div></div>`;
+<div class="links">${c.error ? `<a href="${h(c.reportDir)}/logs/">Nodes' logs →</a>` : `<a href="${h(columnReportHref(c))}" title="${h(c.reportDir)}/report.html">Full report →</a>`}<span class="muted">took ${seconds(c.durationMs)}</span></div>${c.error ? "" : `<div class="path">${h(c.reportDir)}/report.html</div>`}</div>`;
   }).join("");
   return `<header class="top" style="display:block"><div>
 <h1>kube-access-conformance <span class="kind">matrix</span></h1>

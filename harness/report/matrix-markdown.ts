@@ -18,7 +18,7 @@ export function renderMatrixMarkdown(matrix: MatrixReport): string {
     `| Kubernetes | ${matrix.columns.map((c) => c.target?.serverVersion ?? "–").join(" | ")} |`,
     `| cluster | ${matrix.columns.map((c) => (c.target ? cell(c.target.nodeImage ? `\`${c.target.nodeImage}\`` : `${c.target.kind} ${c.target.context}`) : "–")).join(" | ")} |`,
     `| result | ${matrix.columns.map((c) => cell(c.error ? `**did not run:** ${c.error}` : closingLine(c.summary))).join(" | ")} |`,
-    `| report | ${matrix.columns.map((c) => (c.error ? "–" : `[report.md](${c.reportDir}/report.md)`)).join(" | ")} |`,
+    `| report | ${matrix.columns.map((c) => (c.error ? `[nodes' logs](${c.reportDir}/logs/)` : `[report.md](${c.reportDir}/report.md)`)).join(" | ")} |`,
     "",
     `## What differs between the columns (${differing.length} of ${matrix.rows.length} checks)`,
     "",

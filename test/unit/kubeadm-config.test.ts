@@ -43,7 +43,7 @@ function render(version: string, overrides: Partial<KubeadmConfigInput> = {}) {
   return Object.fromEntries(docs.map((d) => [d.kind, d]));
 }
 
-for (const version of ["v1.35.4", "v1.36.1"]) {
+for (const version of ["v1.35.4", "v1.36.3", "v1.37.2", "v1.38.0-beta.0"]) {
   test(`kubeadm config for ${version}: documents, versions and addresses`, () => {
     const docs = render(version);
     assert.deepEqual(Object.keys(docs), ["ClusterConfiguration", "InitConfiguration", "JoinConfiguration", "KubeletConfiguration", "KubeProxyConfiguration"]);
@@ -80,6 +80,12 @@ test("kubeadmConfigPatches merge into the matching document; null deletes, lists
   assert.equal(docs.KubeletConfiguration.maxPods, 50);
   assert.equal("failSwapOn" in docs.KubeletConfiguration, false);
   assert.equal(docs.InitConfiguration.nodeRegistration.criSocket, "unix:///run/containerd/containerd.sock");
+});
+
+test("kubeadm before 1.31 gets v1beta3, with extra arguments as a map", () => {
+  const docs = render("v1.30.0");
+  for (const kind of ["ClusterConfiguration", "InitConfiguration", "JoinConfiguration"]) assert.equal(docs[kind].apiVersion, "kubeadm.k8s.io/v1beta3", kind);
+  assert.deepEqual(docs.InitConfiguration.nodeRegistration.kubeletExtraArgs, { "node-ip": "172.18.0.2", "provider-id": "kind://docker/demo/demo-control-plane", "node-labels": "tier=cp" });
 });
 
 test("cgroup v2 hosts and old kubelets get no failCgroupV1", () => {

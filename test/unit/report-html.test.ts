@@ -194,7 +194,8 @@ test("matrix.html: a column that did not run is shown prominently, once, rather 
   const html = renderMatrixHtml(buildMatrix("m", "2026-11-30T00:00:00.000Z", 2000, outcomes, ORDER));
   const cards = slice(html, '<div class="cols">', "</header>");
   assert.match(cards, /<div class="col error">.*1\.38.*did not run.*<div class="err">node image kac\.local\/node:v1\.38\.0 is not built<\/div>/s);
-  assert.match(cards, /href="1\.38\/report\.html"/);
+  assert.match(cards, /href="1\.38\/logs\/"/, "its nodes' logs, not a report it never wrote");
+  assert.doesNotMatch(cards, /href="1\.38\/report\.html"/);
   const lead = slice(html, 'id="attention"', 'id="filters"');
   assert.ok(lead.indexOf("node image kac.local/node:v1.38.0 is not built") < lead.indexOf('id="differs-result"'), "the error leads");
   assert.match(slice(lead, 'id="differs-result"', 'id="differs-evidence"'), /3 rows.*All 3 differ only because 1\.38 did not run/s);
