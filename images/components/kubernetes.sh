@@ -11,6 +11,9 @@ cmds=(kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-schedu
 pkgs=("${cmds[@]/#/k8s.io/kubernetes/cmd/}")
 
 build() (
+  local toolchain
+  toolchain=$(go_toolchain "$version")
+  if [[ -n $toolchain ]]; then export GOTOOLCHAIN=$toolchain; fi
   # k8s.io/kubernetes points its staging modules (k8s.io/api, client-go, ...) at ./staging paths that
   # its module download lacks, so `go install` refuses it. A wrapper module requires it and points
   # each staging module at the copy published as k8s.io/NAME v0.MINOR.PATCH.

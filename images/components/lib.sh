@@ -44,3 +44,9 @@ k8s_version() {
   [[ -n $version ]] || { echo "Kubernetes $wanted is not in $VERSIONS_JSON (minors: $(jq -r '.minors | keys | join(", ")' "$VERSIONS_JSON"))" >&2; return 1; }
   echo "$version"
 }
+
+# go_toolchain VERSION: the Go toolchain the versions file names for building VERSION, if any (a
+# pre-release may need a newer Go than the machine's; the go command fetches it from the module proxy).
+go_toolchain() {
+  jq -r --arg v "$1" '[.minors[] | select(.offline == $v) | .goToolchain // empty][0] // empty' "$VERSIONS_JSON"
+}

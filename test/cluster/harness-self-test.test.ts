@@ -104,7 +104,7 @@ const PROXY_FAULTS: { in: string[]; faults: { fault: string; failing: string[] }
     { fault: "http-as-https", failing: ["SP-07"] },
     { fault: "append-proxy-slash", failing: ["SP-14"] },
     // SP-08's URL names a missing Service too (service "https"): its 503 differs from kubectl proxy's 404.
-    { fault: "missing-service-503", failing: ["SP-08", "SP-12"] },
+    { fault: "missing-service-status-swapped", failing: ["SP-08", "SP-12"] },
   ] },
   { in: ["service-proxy"], faults: [
     { fault: "drop-delete-options-bodies", failing: ["SP-15"] },

@@ -170,11 +170,19 @@ const FAULTS: Record<string, Fault> = {
       },
     },
   },
-  // SP-12: a missing Service answered 503 (as if it had no endpoints), not 404.
-  "missing-service-503": {
+  // SP-12: a missing Service answered with the status the API server does not give for it: 503 where
+  // it says 404 NotFound (up to 1.36), 404 where it says 503 "no endpoints available" (1.37 on).
+  "missing-service-status-swapped": {
     rewriteAnswer: {
-      when: (req, status) => status === 404 && SERVICE_PROXY.test(req.url!),
-      then: async () => jsonAnswer(503, { kind: "Status", apiVersion: "v1", status: "Failure", message: "service unavailable", reason: "ServiceUnavailable", code: 503 }),
+      when: (req, status) => (status === 404 || status === 503) && SERVICE_PROXY.test(req.url!),
+      then: async (req, answer) => {
+        const [, prefix, id] = SERVICE_PROXY.exec(req.url!)!;
+        const ns = /namespaces\/([^/]+)\//.exec(prefix!)![1]!;
+        if (await serviceOf(ns, splitId(decodeURIComponent(id!)).name)) return answer;
+        return answer.status === 404
+          ? jsonAnswer(503, { kind: "Status", apiVersion: "v1", status: "Failure", message: "service unavailable", reason: "ServiceUnavailable", code: 503 })
+          : jsonAnswer(404, { kind: "Status", apiVersion: "v1", status: "Failure", message: "service not found", reason: "NotFound", code: 404 });
+      },
     },
   },
   // SP-27 and every check that expects the API server proxy's error when the backend cannot be
