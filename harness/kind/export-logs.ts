@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { lstat, mkdir, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -73,10 +73,9 @@ interface Tally {
  * Like `kind export logs`: the journals, container runtime state, pod logs and `docker inspect` of
  * every node of run `runId`, and the cluster's events, pods and nodes, into `dir`. A command that
  * fails leaves its error text in its file and the export goes on; every text written is redacted.
- * kubectl runs inside the control-plane node (its own version, admin.conf); the host's kubectl with
- * `kubeconfigPath` is the fallback where that cannot run.
+ * kubectl runs inside the control-plane node (its own version, admin.conf).
  */
-export async function exportClusterLogs(client: ContainerRuntimeClient, runId: string, dir: string, kubeconfigPath?: string): Promise<ExportedLogs> {
+export async function exportClusterLogs(client: ContainerRuntimeClient, runId: string, dir: string): Promise<ExportedLogs> {
   const began = Date.now();
   const dockerode = client.container.dockerode;
   const found = await dockerode.listContainers({ all: true, filters: { label: [...labelFilters(RUN_LABEL, runId).label, NODE_LABEL] } });
@@ -90,7 +89,7 @@ export async function exportClusterLogs(client: ContainerRuntimeClient, runId: s
   await mkdir(dir, { recursive: true });
 
   const controlPlane = nodes.find((n) => n.info.Labels[ROLE_LABEL] === "control-plane" && n.info.State === "running");
-  const kubectl = clusterKubectl(client, controlPlane?.info.Id, kubeconfigPath);
+  const kubectl = clusterKubectl(client, controlPlane?.info.Id);
   const tallies = await Promise.all([
     ...nodes.map((node) => exportNode(client, client.container.getById(node.info.Id), node.name, join(dir, node.name))),
     exportClusterState(kubectl, dir),
@@ -279,26 +278,11 @@ export async function redactTree(dir: string): Promise<number> {
 
 type Kubectl = (args: string[]) => Promise<CommandResult>;
 
-/** kubectl in the control-plane node with admin.conf; the host's kubectl with kubeconfigPath where that fails. */
-function clusterKubectl(client: ContainerRuntimeClient, controlPlaneId: string | undefined, kubeconfigPath: string | undefined): Kubectl {
-  const inNode = async (args: string[]): Promise<CommandResult> => controlPlaneId
+/** kubectl in the control-plane node with admin.conf (its own version; no kubeconfig of the host's needed). */
+function clusterKubectl(client: ContainerRuntimeClient, controlPlaneId: string | undefined): Kubectl {
+  return async (args) => controlPlaneId
     ? execInNode(client, client.container.getById(controlPlaneId), ["kubectl", "--kubeconfig=/etc/kubernetes/admin.conf", ...args])
     : { ok: false, why: "no running control-plane node", output: "" };
-  return async (args) => {
-    const first = await inNode(args);
-    if (first.ok || kubeconfigPath === undefined) return first;
-    const second = await hostKubectl(kubeconfigPath, args);
-    return second.ok ? second : { ok: false, why: `in the node: ${first.why}; on the host: ${second.why}`, output: `${first.output}${second.output}` };
-  };
-}
-
-function hostKubectl(kubeconfigPath: string, args: string[]): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    execFile("kubectl", ["--kubeconfig", kubeconfigPath, ...args], { maxBuffer: 256 << 20, timeout: COMMAND_TIMEOUT_S * 1000 }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`;
-      resolve(error ? { ok: false, why: `host kubectl: ${error.message.split("\n")[0]}`, output } : { ok: true, output });
-    });
-  });
 }
 
 async function exportClusterState(kubectl: Kubectl, dir: string): Promise<Tally> {
