@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { GenericContainer, getContainerRuntimeClient } from "testcontainers";
 import { ask, askAll, directPath, proxyPath, type ApiPath } from "./support/api-paths.ts";
-import { BACKEND_PORTS, deployBackend, service } from "./support/backend.ts";
+import { BACKEND_PORTS, deployBackend, service, untilEndpointsReady } from "./support/backend.ts";
 import { check, expect, test } from "./support/check.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { http } from "./support/http.ts";
@@ -81,6 +81,8 @@ test.beforeAll(async ({ run }) => {
     deployBackend(ns.config, ns.name, run.fixtureImage, LB_UNREADY, [], { app: LB, neverReady: true }),
     deployBackend(ns.config, ns.name, run.fixtureImage, NEVER_READY, [], { neverReady: true }),
   ]);
+  // The replicas came up apart from their Service; SP-25 needs both listed before it counts them.
+  await untilEndpointsReady(ns.config, ns.name, LB, LB_READY);
   const rights = [{ apiGroups: [""], resources: ["services/proxy", "pods/proxy"], verbs: ["*"] }];
   const token = await serviceAccountWithToken(ns.config, ns.name, "kac-proxy-client", rights);
   proxy = await startProxy(run, new EvidenceLog(), ["--port=0"]);

@@ -1,5 +1,6 @@
-import { CoreV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Service } from "@kubernetes/client-node";
+import { CoreV1Api, DiscoveryV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Service } from "@kubernetes/client-node";
 import { expect } from "@playwright/test";
+import { waitFor } from "../../harness/ground/wait.ts";
 
 /** The fixture backend's ports: what it listens on, by scheme. */
 export const BACKEND_PORTS = { http: [80, 8080, 8081], https: [8443, 8444], udp: 5353, web: 8090 } as const;
@@ -17,7 +18,8 @@ export interface FixturePodOptions {
 
 /**
  * Deploys the kac-fixture backend Pod and the given Services into the namespace and waits until the
- * Pod is Ready. Runs as root only to listen on port 80, the pod proxy's default port.
+ * Pod is Ready and listed as a ready endpoint of each of those Services that selects it. Runs as root
+ * only to listen on port 80, the pod proxy's default port.
  */
 export async function deployBackend(config: KubeConfig, namespace: string, image: string, name: string, services: V1Service[], options: FixturePodOptions = {}): Promise<void> {
   const objects = KubernetesObjectApi.makeApiClient(config);
@@ -47,6 +49,29 @@ export async function deployBackend(config: KubeConfig, namespace: string, image
     if (options.neverReady) return status?.containerStatuses?.[0]?.state?.running ? "Running, not Ready" : `${status?.phase}`;
     return status?.conditions?.find((c) => c.type === "Ready")?.status === "True" ? "Ready" : `${status?.phase}: ${status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ""}`;
   }, { timeout: READY_TIMEOUT_MS, message: `backend pod ${namespace}/${name} Ready` }).toBe(options.neverReady ? "Running, not Ready" : "Ready");
+  if (options.neverReady) return;
+  const app = options.app ?? name;
+  for (const selecting of services.filter((s) => s.spec?.selector?.app === app)) await untilEndpointsReady(config, namespace, selecting.metadata!.name!, [name]);
+}
+
+/**
+ * Waits until the Service's EndpointSlices list exactly these Pods as ready. A Pod turns Ready before
+ * the EndpointSlice controller lists it, and from 1.37 the API server's service proxy reads
+ * EndpointSlices alone: a request in between answers 503 "no endpoints available" (seen in CI when
+ * several suites started at once).
+ */
+export async function untilEndpointsReady(config: KubeConfig, namespace: string, service: string, pods: string[]): Promise<void> {
+  const api = config.makeApiClient(DiscoveryV1Api);
+  const wanted = [...pods].sort().join(",");
+  let seen = "none";
+  await waitFor(`Service ${namespace}/${service} listing ${wanted} as ready endpoints`, async () => {
+    const slices = await api.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${service}` });
+    const ready = slices.items.flatMap((slice) => slice.endpoints ?? [])
+      .filter((endpoint) => endpoint.conditions?.ready === true)
+      .map((endpoint) => endpoint.targetRef?.name ?? endpoint.addresses.join(" "));
+    seen = [...new Set(ready)].sort().join(",") || "none";
+    return seen === wanted ? true : undefined;
+  }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 250, lastSeen: () => `ready: ${seen}` });
 }
 
 /** A ClusterIP Service selecting the backend. */
