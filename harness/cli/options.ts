@@ -5,6 +5,7 @@ import { UsageError } from "../errors/usage-error.ts";
 import { DEFAULT_HARNESS_IMAGE, DEFAULT_KIND_CONFIG, IMAGES_BUILD_COMMAND } from "../paths.ts";
 import { DEFAULT_FIXTURE_IMAGE, DEFAULT_PROBE_IMAGE } from "../ground/suite-images.ts";
 import type { RunOptions } from "../run/run-options.ts";
+import { DEFAULT_WORKERS } from "../run/suite-runner.ts";
 import { planColumns, type ColumnSpec } from "../run/matrix-columns.ts";
 import { DEFAULT_MINOR, KIND_RELEASE, parseMinorList, PRE_RELEASE_HELP, SUPPORTED_MINORS } from "../kind/kubernetes-versions.ts";
 import type { ProviderChoice } from "../providers/choose-provider.ts";
@@ -73,6 +74,8 @@ Options for run:
   --grep PATTERN       run only checks whose "ID title" matches this regular expression
                        (checks left out are reported as not selected; a selection of none
                        is an error)
+  --workers N          how many suites run side by side (default: ${DEFAULT_WORKERS}; a matrix shares
+                       them out among the clusters running at once, at least 2 each)
   --report-dir DIR     where reports go (default: reports)
   --keep               leave the kind cluster running and print how to reach and remove it
                        (without Testcontainers' reaper, which would remove it)
@@ -122,6 +125,7 @@ export function parseCommand(argv: string[]): Command {
         "proxy-command": { type: "string" },
         baseline: { type: "string" },
         "latency-factor": { type: "string" },
+        workers: { type: "string" },
         image: { type: "string" },
         namespace: { type: "string" },
         access: { type: "boolean" },
@@ -172,6 +176,8 @@ export function parseCommand(argv: string[]): Command {
   }
   const latencyFactor = Number(values["latency-factor"] ?? "2");
   if (!(latencyFactor > 1)) throw new UsageError(`--latency-factor ${values["latency-factor"]} is not a number above 1`, "pass how many times slower a path may get, e.g. --latency-factor 2");
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers ${values.workers} is not a whole number of at least 1`, "pass how many suites may run side by side, e.g. --workers 2");
   const options: RunOptions = {
     ...provider,
     fixtureImage: values["fixture-image"] ?? DEFAULT_FIXTURE_IMAGE,
@@ -184,6 +190,7 @@ export function parseCommand(argv: string[]): Command {
     proxyCommand: values["proxy-command"],
     baseline: values.baseline,
     latencyFactor,
+    workers,
   };
   const columns = planColumns(options, {
     kubernetes: values.kubernetes ? parseMinorList(values.kubernetes) : [],

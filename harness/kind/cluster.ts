@@ -31,8 +31,15 @@ import type { StartedKindNode } from "./node-container.ts";
 /** How often an interrupted start is swept for containers that appeared since the last pass. */
 const REMOVAL_POLL_MS = 500;
 
-/** kind's order: nodes, config, init, CNI, storage, join, wait (pkg/cluster/internal/create). */
-const PIPELINE: Action[] = [createNetwork, startNodes, loadImages, writeKubeadmConfig, kubeadmInit, installCni, installStorage, installLoadBalancer, kubeadmJoin, waitForReady, exportKubeconfig, waitForImages];
+/**
+ * kind's order (pkg/cluster/internal/create: nodes, config, init, CNI, storage, join, wait), except
+ * what is not on the way to Ready: storage is applied while the nodes get there, and MetalLB's images
+ * load once they are, rather than beside the joins.
+ */
+const PIPELINE: Action[] = [
+  createNetwork, startNodes, loadImages, writeKubeadmConfig, kubeadmInit, installCni, kubeadmJoin,
+  installStorage, waitForReady, installLoadBalancer, exportKubeconfig, waitForImages,
+];
 
 export interface KindClusterOptions {
   /** The cluster's shape (kind-config.yaml, loaded with loadClusterConfig); default: the package's. */
@@ -87,6 +94,7 @@ export class KindCluster {
       config, runId: this.runId, labels, host, progress,
       nodeImage: choice.image,
       token: bootstrapToken(),
+      workDir,
       kubeconfigPath: join(workDir, "kubeconfig"),
       nodes: [],
       preload: this.options.images ?? [],

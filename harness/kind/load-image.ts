@@ -1,8 +1,8 @@
 import { IMAGES_BUILD_COMMAND } from "../paths.ts";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UsageError } from "../errors/usage-error.ts";
 import type { ContainerRuntimeClient } from "testcontainers";
@@ -20,21 +20,38 @@ export async function loadImage(cluster: { readonly nodes: readonly StartedKindN
   await ensureLocalImage(client, image);
   const dir = await mkdtemp(join(tmpdir(), "kac-image-"));
   try {
-    const archive = join(dir, "image.tar");
-    await pipeline(await client.container.dockerode.getImage(image).get(), createWriteStream(archive));
-    // The suites' Pods run on workers (the control plane is tainted when there are any); importing
-    // there only saves a third of the time on the default cluster.
-    const workers = cluster.nodes.filter((node) => node.role === "worker");
-    // A name of its own on the node: several images may load at once.
-    const target = `/kind/${basename(dir)}.tar`;
-    await Promise.all((workers.length ? workers : cluster.nodes).map(async (node) => {
-      await node.copyFilesToContainer([{ source: archive, target }]);
-      await node.run(["ctr", "--namespace=k8s.io", "images", "import", "--all-platforms", target]);
-      await node.run(["rm", target]);
-    }));
+    await importImage(podNodes(cluster.nodes), await saveImage(client, image, dir));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The nodes the suites' Pods run on: the workers (the control plane is tainted when there are any);
+ * importing only there saves a third of the time on the default cluster.
+ */
+export function podNodes(nodes: readonly StartedKindNode[]): readonly StartedKindNode[] {
+  const workers = nodes.filter((node) => node.role === "worker");
+  return workers.length ? workers : nodes;
+}
+
+/** `docker save` of one local image into an archive of its own in `dir`; resolves with its path. */
+export async function saveImage(client: ContainerRuntimeClient, image: string, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const archive = join(dir, `${image.replace(/[^\w.-]+/g, "_")}.tar`);
+  await pipeline(await client.container.dockerode.getImage(image).get(), createWriteStream(archive));
+  return archive;
+}
+
+/** Imports a saved image into each node's containerd (kind's `ctr images import`), all nodes at once. */
+export async function importImage(nodes: readonly StartedKindNode[], archive: string): Promise<void> {
+  // A name of its own on the node: several images may load at once.
+  const target = `/kind/${basename(dirname(archive))}-${basename(archive)}`;
+  await Promise.all(nodes.map(async (node) => {
+    await node.copyFilesToContainer([{ source: archive, target }]);
+    await node.run(["ctr", "--namespace=k8s.io", "images", "import", "--all-platforms", target]);
+    await node.run(["rm", target]);
+  }));
 }
 
 /** An image to load must be in the local Docker: there is no registry to fall back on. */

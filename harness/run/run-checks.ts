@@ -109,7 +109,7 @@ export async function runChecks(options: RunOptions, { progress, guard, column }
     await mkdir(runDir, { recursive: true });
     await writeFile(runFile, JSON.stringify(runContext, null, 2));
     // The suites' runner is stopped and waited for on every way out: nothing creates objects while cleanup runs.
-    await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopProcess(child)), column?.outputPrefix);
+    await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopProcess(child)), { outputPrefix: column?.outputPrefix, workers: options.workers });
     guard.remove("suites");
     const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
     if (report.logs) await exportLogs(provider, join(runDir, report.logs), progress);

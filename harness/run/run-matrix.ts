@@ -10,6 +10,7 @@ import { buildMatrix, matrixClosingLine, type ColumnOutcome, type MatrixReport }
 import { writeMatrixReport } from "../report/write-matrix-report.ts";
 import type { ColumnSpec } from "./matrix-columns.ts";
 import { ensureWritable, exitCode, newRunId, pointLatestAt, prepareClientsFor, runChecks, validateRun, type RunSupport } from "./run-checks.ts";
+import { DEFAULT_WORKERS } from "./suite-runner.ts";
 
 /**
  * What one three-node kind cluster with the suites' Pods holds in memory, measured with docker stats
@@ -34,7 +35,10 @@ export async function runMatrix(columns: ColumnSpec[], { progress, guard }: RunS
   const matrixDir = join(reportRoot, matrixId);
   const clients = prepareClientsFor(selection.checkIds, progress, guard);
   const atOnce = providers[0]!.kind === "kind" ? Math.max(1, Math.floor(freemem() / KIND_COLUMN_BYTES)) : columns.length;
-  progress.info(`matrix of ${columns.length} clusters (${columns.map(columnName).join(", ")}), ${Math.min(atOnce, columns.length)} at a time`);
+  const together = Math.min(atOnce, columns.length);
+  progress.info(`matrix of ${columns.length} clusters (${columns.map(columnName).join(", ")}), ${together} at a time`);
+  // The machine's CPUs serve every column's clusters and suites at once: the workers are shared out.
+  const workers = columns[0]!.options.workers ?? Math.max(2, Math.round(DEFAULT_WORKERS / together));
   const outcomes = await mapAtMost(columns, atOnce, async (column, i): Promise<ColumnOutcome> => {
     const name = columnName(column);
     const columnProgress = new Progress((line) => process.stderr.write(`[${column.label}] ${line}\n`));
@@ -45,7 +49,7 @@ export async function runMatrix(columns: ColumnSpec[], { progress, guard }: RunS
     const runId = `${matrixId}-${i + 1}`;
     const begin = Date.now();
     try {
-      const { report } = await runChecks(column.options, {
+      const { report } = await runChecks({ ...column.options, workers }, {
         progress: columnProgress,
         guard: columnGuard,
         column: { runId, reportDir: join(matrixDir, reportDir), clients, outputPrefix: `[${column.label}] ` },

@@ -26,4 +26,6 @@ export interface RunOptions {
   proxyCommand?: string;
   baseline?: string;
   latencyFactor: number;
+  /** How many suites run side by side (--workers; default DEFAULT_WORKERS, shared out in a matrix). */
+  workers?: number;
 }

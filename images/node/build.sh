@@ -2,7 +2,7 @@
 # build.sh [VERSION]: build the kind-compatible node image kac.local/node:VERSION (default: the default
 # minor's offline version)
 # from a debootstrapped Debian trixie and the Kubernetes artifacts that images/components/ leaves in
-# $CACHE/kubernetes/VERSION (bin/, images.txt, images.tar) and kac.local/netbase:bookworm.
+# $CACHE/kubernetes/VERSION (bin/, images.txt, images.tar), and the CNI agent built from cni/agent/.
 # Every stage is cached: the rootfs by its package list, the image by a key over all its inputs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,8 +53,14 @@ make_context() {
   local agent_ctx="$CACHE/node/cni-agent-$version"
   rm -rf "$agent_ctx"
   mkdir -p "$agent_ctx"
-  ln "$k8s/bin/kubectl" "$agent_ctx/"
+  ln "$agent_bin" "$agent_ctx/kac-cni-agent"
   cp "$here/cni/Dockerfile" "$agent_ctx/"
+}
+
+# The CNI agent's binary, cached by its sources: the same file (and mtime) each time keeps the agent
+# image's ID, and with it the node image's key, unchanged.
+build_agent() {
+  CGO_ENABLED=0 go -C "$here/cni/agent" build -trimpath -ldflags=-s -o "$agent_bin.tmp" . && mv "$agent_bin.tmp" "$agent_bin"
 }
 
 mkdir -p "$CACHE/node"
@@ -65,8 +71,9 @@ docker image inspect "$rootfs_image" >/dev/null 2>&1 ||
 for f in "$k8s"/bin/{kubeadm,kubelet,kubectl} "$k8s/images.txt" "$k8s/images.tar"; do
   [[ -e $f ]] || { echo "missing $f: build it with images/components/ first" >&2; exit 1; }
 done
-docker image inspect kac.local/netbase:bookworm >/dev/null ||
-  { echo "missing kac.local/netbase:bookworm: build it with images/components/ first" >&2; exit 1; }
+agent_key=$(cd "$here/cni/agent" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-16)
+agent_bin="$CACHE/node/kac-cni-agent-$agent_key"
+cached "$agent_bin" || step "cni-agent binary" build_agent
 step "build context" make_context
 step "cni-agent image" docker build -q -t "$agent" "$CACHE/node/cni-agent-$version" >/dev/null
 

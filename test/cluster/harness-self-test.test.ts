@@ -474,7 +474,8 @@ subjects:
   const poolRun = (key: string, args: () => string[], env: () => Promise<NodeJS.ProcessEnv> | NodeJS.ProcessEnv = () => ({}), target?: () => Promise<{ path: string; context: string }>) =>
     pool.add(key, async (): Promise<PooledRun> => {
       const began = Date.now();
-      const run = await runAgainstCluster(`pooled ${key}`, args(), await env(), await target?.());
+      // Two suites at a time in each: RUNS_AT_ONCE runs share two CPUs (and PX-05's timing with them).
+      const run = await runAgainstCluster(`pooled ${key}`, [...args(), "--workers", "2"], await env(), await target?.());
       return { ...run, ms: Date.now() - began, leftovers: await leftoversOf(run.report.runId) };
     });
 

@@ -101,6 +101,8 @@ test("a baseline of another schema", async () => {
   await expectOneLine(["run", "--baseline", file], /baseline .* has schema "someone-else\/report@9", not kube-access-conformance\/report@1/);
 });
 
+test("a --workers that is no whole number of at least 1", () => expectOneLine(["run", "--workers", "0"], /--workers 0 is not a whole number of at least 1; pass how many suites/));
+
 test("a proxy command without its {port} placeholder", () =>
   expectOneLine(["run", "--proxy-command", "kubectl proxy"], /--proxy-command has no \{port\} placeholder/));
 

@@ -25,6 +25,8 @@ export interface ClusterContext {
   progress: Progress;
   /** kubeadm's bootstrap token, fresh per run. */
   token: string;
+  /** The run's work directory (removed with the cluster); the kubeconfig and saved images go there. */
+  workDir: string;
   /** Where the exported kubeconfig is written. */
   kubeconfigPath: string;
   /** The API server URL in the exported kubeconfig. */

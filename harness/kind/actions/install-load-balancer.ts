@@ -1,13 +1,11 @@
-import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-import { pipeline } from "node:stream/promises";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { RUN_LABEL, labelValue } from "../../ground/labels.ts";
 import { seconds } from "../../log/progress.ts";
 import { IMAGES_BUILD_COMMAND, PROJECT_ROOT } from "../../paths.ts";
 import { imageExists } from "../local-image.ts";
+import { importImage, saveImage } from "../load-image.ts";
 import { controlPlane, type Action, type ClusterContext } from "./action.ts";
 
 /** The MetalLB release the harness installs on its kind clusters (images/metallb/build.sh builds the same). */
@@ -68,7 +66,7 @@ async function install(context: ClusterContext): Promise<string> {
   await node.kubectl("apply", "-f", files.base);
   await node.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/ipaddresspools.metallb.io", "crd/l2advertisements.metallb.io");
   // The pool before the validating webhooks: they are served by the controller, which is not running
-  // yet (no worker has joined), and refuse everything until it is. Nothing else creates MetalLB
+  // yet (its Pod was created a moment ago), and refuse everything until it is. Nothing else creates MetalLB
   // objects meanwhile, and the pool is valid as written.
   await node.kubectl("apply", "-f", files.pool);
   await node.kubectl("apply", "-f", files.webhooks);
@@ -94,22 +92,10 @@ async function chooseImages(context: ClusterContext): Promise<{ image: string; l
  * runs there too.
  */
 async function loadIntoNodes(context: ClusterContext, images: string[]): Promise<void> {
-  if (images.length === 0) return;
-  const dir = await mkdtemp(join(tmpdir(), "kac-image-"));
+  const dir = join(context.workDir, "metallb-images");
   try {
-    const archives = await Promise.all(images.map(async (image, i) => {
-      const archive = join(dir, `image-${i}.tar`);
-      await pipeline(await context.host.client.container.dockerode.getImage(image).get(), createWriteStream(archive));
-      return archive;
-    }));
-    await Promise.all(context.nodes.map(async (node) => {
-      for (const archive of archives) {
-        const target = `/kind/${basename(dir)}-${basename(archive)}`;
-        await node.copyFilesToContainer([{ source: archive, target }]);
-        await node.run(["ctr", "--namespace=k8s.io", "images", "import", "--all-platforms", target]);
-        await node.run(["rm", target]);
-      }
-    }));
+    const archives = await Promise.all(images.map((image) => saveImage(context.host.client, image, dir)));
+    await Promise.all(archives.map((archive) => importImage(context.nodes, archive)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
