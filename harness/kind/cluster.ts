@@ -17,7 +17,8 @@ import { installLoadBalancer } from "./actions/install-load-balancer.ts";
 import { installStorage } from "./actions/install-storage.ts";
 import { kubeadmInit } from "./actions/kubeadm-init.ts";
 import { kubeadmJoin } from "./actions/kubeadm-join.ts";
-import { loadImages, waitForImages } from "./actions/load-images.ts";
+import { loadImages } from "./actions/load-images.ts";
+import { waitForBackground } from "./actions/wait-for-background.ts";
 import { startNodes } from "./actions/start-nodes.ts";
 import { waitForReady } from "./actions/wait-for-ready.ts";
 import { writeKubeadmConfig } from "./actions/write-kubeadm-config.ts";
@@ -32,13 +33,12 @@ import type { StartedKindNode } from "./node-container.ts";
 const REMOVAL_POLL_MS = 500;
 
 /**
- * kind's order (pkg/cluster/internal/create: nodes, config, init, CNI, storage, join, wait), except
- * what is not on the way to Ready: storage is applied while the nodes get there, and MetalLB's images
- * load once they are, rather than beside the joins.
+ * kind's order (pkg/cluster/internal/create: nodes, config, init, CNI, storage, join, wait), with the
+ * storage manifest applied while the nodes turn Ready (it is not on the way there).
  */
 const PIPELINE: Action[] = [
-  createNetwork, startNodes, loadImages, writeKubeadmConfig, kubeadmInit, installCni, kubeadmJoin,
-  installStorage, waitForReady, installLoadBalancer, exportKubeconfig, waitForImages,
+  createNetwork, startNodes, loadImages, writeKubeadmConfig, kubeadmInit, installCni, installLoadBalancer,
+  kubeadmJoin, installStorage, waitForReady, exportKubeconfig, waitForBackground,
 ];
 
 export interface KindClusterOptions {
@@ -98,6 +98,7 @@ export class KindCluster {
       kubeconfigPath: join(workDir, "kubeconfig"),
       nodes: [],
       preload: this.options.images ?? [],
+      background: [],
     };
     const began = Date.now();
     let readyMs = 0;

@@ -36,8 +36,12 @@ export interface ClusterContext {
   version?: KubernetesVersion;
   /** Local images the run's Pods use, loaded into the nodes beside the start (loadImages). */
   preload: string[];
-  /** The loading of `preload`, which the start's last step waits for. */
-  preloading?: Promise<void>;
+  /**
+   * Work the start runs beside its other steps (loading images, installing MetalLB); its last step
+   * waits for all of it, so that a started cluster changes no more on its own. Each says how its
+   * failure counts: a rejection fails the start.
+   */
+  background: Promise<void>[];
 }
 
 export function controlPlane(context: ClusterContext): StartedKindNode {

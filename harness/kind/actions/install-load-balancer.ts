@@ -28,18 +28,18 @@ const POOL_SIZE = 15;
  * Docker network for addresses from the top of its subnet, so that a LoadBalancer Service gets an
  * external address that any container on that network reaches (SP-22).
  *
- * The install runs in the background and the cluster's start does not wait for it, nor for MetalLB to
- * be ready: SP-22 waits for the address itself. A failure is one progress line (SP-22 then fails with
- * the pods' state as evidence); the objects go away with the cluster.
+ * The install runs in the background; the start's last step waits for its objects to be applied, not
+ * for MetalLB to be ready: SP-22 waits for the address itself. A failure is one progress line (SP-22
+ * then fails with the pods' state as evidence); the objects go away with the cluster.
  */
 export const installLoadBalancer: Action = {
   name: "install load balancer",
   async run(context) {
     const began = Date.now();
-    void install(context).then(
+    context.background.push(install(context).then(
       (what) => context.progress.info(`MetalLB ${METALLB_VERSION} installed in the background in ${seconds(Date.now() - began)}: ${what}`),
       (error: Error) => context.progress.info(`MetalLB ${METALLB_VERSION} was not installed (LoadBalancer Services get no address): ${error.message.trim().split("\n").join(" ")}`),
-    );
+    ));
   },
 };
 
@@ -66,7 +66,7 @@ async function install(context: ClusterContext): Promise<string> {
   await node.kubectl("apply", "-f", files.base);
   await node.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/ipaddresspools.metallb.io", "crd/l2advertisements.metallb.io");
   // The pool before the validating webhooks: they are served by the controller, which is not running
-  // yet (its Pod was created a moment ago), and refuse everything until it is. Nothing else creates MetalLB
+  // yet (no worker has joined), and refuse everything until it is. Nothing else creates MetalLB
   // objects meanwhile, and the pool is valid as written.
   await node.kubectl("apply", "-f", files.pool);
   await node.kubectl("apply", "-f", files.webhooks);

@@ -18,7 +18,7 @@ export const loadImages: Action = {
     await Promise.all(context.preload.map((image) => ensureLocalImage(context.host.client, image)));
     const began = Date.now();
     const dir = join(context.workDir, "images");
-    context.preloading = (async () => {
+    const loading = (async () => {
       try {
         const archives = await Promise.all(context.preload.map((image) => saveImage(context.host.client, image, dir)));
         await Promise.all(archives.map((archive) => importImage(podNodes(context.nodes), archive)));
@@ -27,15 +27,8 @@ export const loadImages: Action = {
       }
       if (context.preload.length) context.progress.info(`loaded ${context.preload.join(", ")} into the nodes beside the start, in ${seconds(Date.now() - began)}`);
     })();
-    // Awaited by waitForImages; until then a failure must not count as unhandled.
-    context.preloading.catch(() => undefined);
-  },
-};
-
-/** The last step of a start: the images loading since the nodes booted are in every node. */
-export const waitForImages: Action = {
-  name: "wait for images",
-  async run(context) {
-    await context.preloading;
+    // Awaited by waitForBackground; until then a failure must not count as unhandled.
+    loading.catch(() => undefined);
+    context.background.push(loading);
   },
 };
