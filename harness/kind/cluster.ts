@@ -34,11 +34,11 @@ const REMOVAL_POLL_MS = 500;
 
 /**
  * kind's order (pkg/cluster/internal/create: nodes, config, init, CNI, storage, join, wait), with the
- * storage manifest applied while the nodes turn Ready (it is not on the way there).
+ * storage manifest applied while the workers join and turn Ready (it is not on the way there).
  */
 const PIPELINE: Action[] = [
-  createNetwork, startNodes, loadImages, writeKubeadmConfig, kubeadmInit, installCni, installLoadBalancer,
-  kubeadmJoin, installStorage, waitForReady, exportKubeconfig, waitForBackground,
+  createNetwork, startNodes, loadImages, writeKubeadmConfig, kubeadmInit, installCni, installStorage,
+  installLoadBalancer, kubeadmJoin, waitForReady, exportKubeconfig, waitForBackground,
 ];
 
 export interface KindClusterOptions {

@@ -2,7 +2,11 @@ import { controlPlane, type Action } from "./action.ts";
 
 const MANIFEST = "/kind/manifests/default-storage.yaml";
 
-/** Applies the node image's default StorageClass and provisioner, when the image has one. */
+/**
+ * Applies the node image's default StorageClass and provisioner, when the image has one: in the
+ * background, since nothing on the way to Ready needs it (it took 1-4 s of a busy machine's start);
+ * a failure still fails the start, at its last step.
+ */
 export const installStorage: Action = {
   name: "install storage",
   async run(context) {
@@ -12,6 +16,9 @@ export const installStorage: Action = {
       context.progress.info(`node image has no ${MANIFEST}: no default StorageClass`);
       return;
     }
-    await node.kubectl("apply", "-f", MANIFEST);
+    const applying = node.kubectl("apply", "-f", MANIFEST).then(() => undefined);
+    // Awaited by waitForBackground; until then a failure must not count as unhandled.
+    applying.catch(() => undefined);
+    context.background.push(applying);
   },
 };
