@@ -34,11 +34,13 @@ const REMOVAL_POLL_MS = 500;
 
 /**
  * kind's order (pkg/cluster/internal/create: nodes, config, init, CNI, storage, join, wait), with the
- * storage manifest applied while the workers join and turn Ready (it is not on the way there).
+ * storage manifest applied while the workers join and turn Ready (it is not on the way there), and
+ * MetalLB installed once they are: its speaker, a DaemonSet, otherwise unpacks its image on every new
+ * node beside the CNI agent.
  */
 const PIPELINE: Action[] = [
   createNetwork, startNodes, loadImages, writeKubeadmConfig, kubeadmInit, installCni, installStorage,
-  installLoadBalancer, kubeadmJoin, waitForReady, exportKubeconfig, waitForBackground,
+  kubeadmJoin, waitForReady, installLoadBalancer, exportKubeconfig, waitForBackground,
 ];
 
 export interface KindClusterOptions {

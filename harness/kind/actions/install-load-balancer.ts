@@ -66,7 +66,7 @@ async function install(context: ClusterContext): Promise<string> {
   await node.kubectl("apply", "-f", files.base);
   await node.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/ipaddresspools.metallb.io", "crd/l2advertisements.metallb.io");
   // The pool before the validating webhooks: they are served by the controller, which is not running
-  // yet (no worker has joined), and refuse everything until it is. Nothing else creates MetalLB
+  // yet (its Pod was created a moment ago), and refuse everything until it is. Nothing else creates MetalLB
   // objects meanwhile, and the pool is valid as written.
   await node.kubectl("apply", "-f", files.pool);
   await node.kubectl("apply", "-f", files.webhooks);
