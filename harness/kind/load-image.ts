@@ -18,9 +18,17 @@ import { imageExists } from "./local-image.ts";
 export async function loadImage(cluster: { readonly nodes: readonly StartedKindNode[] }, image: string): Promise<void> {
   const client = await connectDockerHost();
   await ensureLocalImage(client, image);
-  const dir = await mkdtemp(join(tmpdir(), "kac-image-"));
+  await transferImages(client, [image], podNodes(cluster.nodes), await mkdtemp(join(tmpdir(), "kac-image-")));
+}
+
+/**
+ * The transfer itself: each image saved from Docker once into `dir`, then imported into every one of
+ * `nodes`; `dir` is removed afterwards, whatever happened.
+ */
+export async function transferImages(client: ContainerRuntimeClient, images: string[], nodes: readonly StartedKindNode[], dir: string): Promise<void> {
   try {
-    await importImage(podNodes(cluster.nodes), await saveImage(client, image, dir));
+    const archives = await Promise.all(images.map((image) => saveImage(client, image, dir)));
+    await Promise.all(archives.map((archive) => importImage(nodes, archive)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -36,7 +44,7 @@ export function podNodes(nodes: readonly StartedKindNode[]): readonly StartedKin
 }
 
 /** `docker save` of one local image into an archive of its own in `dir`; resolves with its path. */
-export async function saveImage(client: ContainerRuntimeClient, image: string, dir: string): Promise<string> {
+async function saveImage(client: ContainerRuntimeClient, image: string, dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const archive = join(dir, `${image.replace(/[^\w.-]+/g, "_")}.tar`);
   await pipeline(await client.container.dockerode.getImage(image).get(), createWriteStream(archive));
@@ -44,7 +52,7 @@ export async function saveImage(client: ContainerRuntimeClient, image: string, d
 }
 
 /** Imports a saved image into each node's containerd (kind's `ctr images import`), all nodes at once. */
-export async function importImage(nodes: readonly StartedKindNode[], archive: string): Promise<void> {
+async function importImage(nodes: readonly StartedKindNode[], archive: string): Promise<void> {
   // A name of its own on the node: several images may load at once.
   const target = `/kind/${basename(dirname(archive))}-${basename(archive)}`;
   await Promise.all(nodes.map(async (node) => {

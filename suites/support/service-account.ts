@@ -1,5 +1,7 @@
-import { AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { waitFor } from "../../harness/ground/wait.ts";
+import { userMay } from "./access-review.ts";
+import { EvidenceLog } from "./evidence.ts";
 
 /** How long the suite's tokens live: longer than any suite, short enough to be worthless afterwards. */
 const TOKEN_SECONDS = 3600;
@@ -42,13 +44,10 @@ async function untilGranted(config: KubeConfig, token: string, namespace: string
     namespace, group: rule.apiGroups[0], resource, subresource,
     verb: rule.verbs[0] === "*" ? "get" : rule.verbs[0], name: rule.resourceNames?.[0],
   };
-  const reviews = asToken.makeApiClient(AuthorizationV1Api);
-  await waitFor(`RBAC granting ${attributes.verb} ${rule.resources[0]} in ${namespace}`, async () => {
-    const review = await reviews.createSelfSubjectAccessReview({
-      body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: attributes } },
-    });
-    return review.status?.allowed === true ? true : undefined;
-  }, { timeoutMs: GRANT_TIMEOUT_MS, intervalMs: 200 });
+  // Setup, not a check: the reviews' evidence goes nowhere.
+  await waitFor(`RBAC granting ${attributes.verb} ${rule.resources[0]} in ${namespace}`,
+    async () => (await userMay(asToken, new EvidenceLog(), attributes)) ? true : undefined,
+    { timeoutMs: GRANT_TIMEOUT_MS, intervalMs: 200 });
 }
 
 export interface Rule {

@@ -44,6 +44,12 @@ export interface ClusterContext {
   background: Promise<void>[];
 }
 
+/** Adds work to `background`; until the last step awaits it, its failure must not count as unhandled. */
+export function inBackground(context: ClusterContext, work: Promise<void>): void {
+  work.catch(() => undefined);
+  context.background.push(work);
+}
+
 export function controlPlane(context: ClusterContext): StartedKindNode {
   const node = context.nodes.find((n) => n.role === "control-plane");
   if (!node) throw new Error("the control-plane node has not been started");

@@ -1,12 +1,12 @@
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { RUN_LABEL, labelValue } from "../../ground/labels.ts";
 import { seconds } from "../../log/progress.ts";
 import { IMAGES_BUILD_COMMAND, PROJECT_ROOT } from "../../paths.ts";
 import { imageExists } from "../local-image.ts";
-import { importImage, saveImage } from "../load-image.ts";
-import { controlPlane, type Action, type ClusterContext } from "./action.ts";
+import { transferImages } from "../load-image.ts";
+import { controlPlane, inBackground, type Action, type ClusterContext } from "./action.ts";
 
 /** The MetalLB release the harness installs on its kind clusters (images/metallb/build.sh builds the same). */
 export const METALLB_VERSION = "v0.16.2";
@@ -36,7 +36,7 @@ export const installLoadBalancer: Action = {
   name: "install load balancer",
   async run(context) {
     const began = Date.now();
-    context.background.push(install(context).then(
+    inBackground(context, install(context).then(
       (what) => context.progress.info(`MetalLB ${METALLB_VERSION} installed in the background in ${seconds(Date.now() - began)}: ${what}`),
       (error: Error) => context.progress.info(`MetalLB ${METALLB_VERSION} was not installed (LoadBalancer Services get no address): ${error.message.trim().split("\n").join(" ")}`),
     ));
@@ -54,7 +54,8 @@ async function install(context: ClusterContext): Promise<string> {
 
   // Images first: a Pod created before its image is in the node's containerd would back off pulling it.
   const images = await chooseImages(context);
-  await loadIntoNodes(context, images.filter((i) => i.local).map((i) => i.image));
+  // Into every node, the control plane included: the speaker is a DaemonSet that runs there too.
+  await transferImages(context.host.client, images.filter((i) => i.local).map((i) => i.image), context.nodes, join(context.workDir, "metallb-images"));
 
   const { base, pool, webhooks } = prepareManifest(await readFile(METALLB_MANIFEST, "utf8"), {
     controller: images[0]!.image, speaker: images[1]!.image,
@@ -85,20 +86,6 @@ async function chooseImages(context: ClusterContext): Promise<{ image: string; l
     context.progress.info(`MetalLB: ${offline} is not present locally (offline, build it with ${IMAGES_BUILD_COMMAND}); the nodes pull ${upstream}`);
     return { image: upstream, local: false };
   }));
-}
-
-/**
- * `kind load docker-image` for every node, the control plane included: the speaker is a DaemonSet that
- * runs there too.
- */
-async function loadIntoNodes(context: ClusterContext, images: string[]): Promise<void> {
-  const dir = join(context.workDir, "metallb-images");
-  try {
-    const archives = await Promise.all(images.map((image) => saveImage(context.host.client, image, dir)));
-    await Promise.all(archives.map((archive) => importImage(context.nodes, archive)));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 /**

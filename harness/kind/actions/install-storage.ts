@@ -1,4 +1,4 @@
-import { controlPlane, type Action } from "./action.ts";
+import { controlPlane, inBackground, type Action } from "./action.ts";
 
 const MANIFEST = "/kind/manifests/default-storage.yaml";
 
@@ -16,9 +16,6 @@ export const installStorage: Action = {
       context.progress.info(`node image has no ${MANIFEST}: no default StorageClass`);
       return;
     }
-    const applying = node.kubectl("apply", "-f", MANIFEST).then(() => undefined);
-    // Awaited by waitForBackground; until then a failure must not count as unhandled.
-    applying.catch(() => undefined);
-    context.background.push(applying);
+    inBackground(context, node.kubectl("apply", "-f", MANIFEST).then(() => undefined));
   },
 };

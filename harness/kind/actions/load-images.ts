@@ -1,8 +1,7 @@
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { seconds } from "../../log/progress.ts";
-import { ensureLocalImage, importImage, podNodes, saveImage } from "../load-image.ts";
-import type { Action } from "./action.ts";
+import { ensureLocalImage, podNodes, transferImages } from "../load-image.ts";
+import { inBackground, type Action } from "./action.ts";
 
 /**
  * Loads the images the run's Pods use into the nodes (kind's `load docker-image`) in the background,
@@ -17,18 +16,8 @@ export const loadImages: Action = {
   async run(context) {
     await Promise.all(context.preload.map((image) => ensureLocalImage(context.host.client, image)));
     const began = Date.now();
-    const dir = join(context.workDir, "images");
-    const loading = (async () => {
-      try {
-        const archives = await Promise.all(context.preload.map((image) => saveImage(context.host.client, image, dir)));
-        await Promise.all(archives.map((archive) => importImage(podNodes(context.nodes), archive)));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+    inBackground(context, transferImages(context.host.client, context.preload, podNodes(context.nodes), join(context.workDir, "images")).then(() => {
       if (context.preload.length) context.progress.info(`loaded ${context.preload.join(", ")} into the nodes beside the start, in ${seconds(Date.now() - began)}`);
-    })();
-    // Awaited by waitForBackground; until then a failure must not count as unhandled.
-    loading.catch(() => undefined);
-    context.background.push(loading);
+    }));
   },
 };
