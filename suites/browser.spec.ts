@@ -56,11 +56,19 @@ function proxyBases(): string[] {
 /** Opens the app and waits until its own probes have settled (no cell still "pending"). */
 async function openApp(page: Page, base: string, evidence: EvidenceLog): Promise<Record<string, string>> {
   const began = Date.now();
+  const request = `Chromium GET ${base}${app()}`;
   const response = await page.goto(`${base}${app()}`);
-  await expect(page.locator("#title")).toBeVisible();
-  await expect(page.locator("#results .pending")).toHaveCount(0, { timeout: 15_000 });
+  const status = response?.status() ?? 0;
+  if (!(await page.locator("#title").count())) {
+    // Not the app: what came instead (an error page, a Status) is the evidence and the failure.
+    const body = await page.locator("body").innerText().catch(() => "");
+    evidence.add({ request, status, excerpt: body, durationMs: Date.now() - began, path: label(base) });
+    throw new Error(`${label(base)} answered ${status} without the app's page: ${body.slice(0, 200)}`);
+  }
+  const unsettled = await expect(page.locator("#results .pending")).toHaveCount(0, { timeout: 15_000 }).then(() => undefined, (error: Error) => error);
   const results = Object.fromEntries(await page.locator("#results td[id]").evaluateAll((cells) => cells.map((c) => [c.id, c.textContent ?? ""])));
-  evidence.add({ request: `Chromium GET ${base}${app()}`, status: response?.status() ?? 0, excerpt: JSON.stringify(results), durationMs: Date.now() - began, path: label(base) });
+  evidence.add({ request, status, excerpt: JSON.stringify(results), durationMs: Date.now() - began, path: label(base) });
+  if (unsettled) throw unsettled;
   return results;
 }
 
