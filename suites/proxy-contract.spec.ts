@@ -47,17 +47,20 @@ let idleWatches: { proxy: CheckedProxy; reader: StreamReader }[];
 
 test.beforeAll(async ({ run }) => {
   test.setTimeout(240_000);
-  await deployBackend(ns.config, ns.name, run.fixtureImage, BACKEND, [service("web", BACKEND, [{ name: "http", port: 80, targetPort: 8080 }])]);
-  await startProbePod(ns.config, ns.name, TICKER, run.probeImage, (pod) => {
-    pod.spec!.containers[0]!.command = ["sh", "-c", 'i=0; while :; do i=$((i+1)); echo "kac-tick $i"; sleep 1; done'];
-  });
-  const token = await serviceAccountWithToken(ns.config, ns.name, "kac-contract", [
-    { apiGroups: [""], resources: ["services/proxy", "pods", "pods/log", "configmaps"], verbs: ["*"] },
+  // The idle watches start first (they need only the namespace and the proxies), so that their 75 s,
+  // the suite's longest wait, pass while the fixtures deploy and the other checks run.
+  proxies = await startCheckedProxies(run, new EvidenceLog());
+  idleWatches = proxies.map((proxy) => ({ proxy, reader: StreamReader.open(proxy, `/api/v1/namespaces/${ns.name}/configmaps?watch=1&labelSelector=${IDLE_LABEL}`) }));
+  const [token] = await Promise.all([
+    serviceAccountWithToken(ns.config, ns.name, "kac-contract", [
+      { apiGroups: [""], resources: ["services/proxy", "pods", "pods/log", "configmaps"], verbs: ["*"] },
+    ]),
+    deployBackend(ns.config, ns.name, run.fixtureImage, BACKEND, [service("web", BACKEND, [{ name: "http", port: 80, targetPort: 8080 }])]),
+    startProbePod(ns.config, ns.name, TICKER, run.probeImage, (pod) => {
+      pod.spec!.containers[0]!.command = ["sh", "-c", 'i=0; while :; do i=$((i+1)); echo "kac-tick $i"; sleep 1; done'];
+    }),
   ]);
   direct = await directPath(run, token);
-  proxies = await startCheckedProxies(run, new EvidenceLog());
-  // The idle watches start now, so their 75 s pass while the other checks run.
-  idleWatches = proxies.map((proxy) => ({ proxy, reader: StreamReader.open(proxy, `/api/v1/namespaces/${ns.name}/configmaps?watch=1&labelSelector=${IDLE_LABEL}`) }));
 });
 
 test.afterAll(async () => {

@@ -22,6 +22,11 @@ export interface RunContext {
   /** The in-cluster probe image (shell, curl, kubectl, the client snippets). */
   probeImage: string;
   target: TargetDescription;
+  /**
+   * Whether the cluster stays after the run (an existing cluster, or --keep): only then must a suite
+   * wait for its namespace to be gone; a cluster about to be removed takes its namespaces along.
+   */
+  clusterOutlivesRun: boolean;
   /** The catalog IDs this run checks (--suite and --grep resolved); the others are reported not selected. */
   selectedChecks: string[];
   /** The client snippets the selected checks run, prepared before the suites started. */

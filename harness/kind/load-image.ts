@@ -1,8 +1,8 @@
 import { IMAGES_BUILD_COMMAND } from "../paths.ts";
-import { createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UsageError } from "../errors/usage-error.ts";
 import type { ContainerRuntimeClient } from "testcontainers";
@@ -51,15 +51,14 @@ async function saveImage(client: ContainerRuntimeClient, image: string, dir: str
   return archive;
 }
 
-/** Imports a saved image into each node's containerd (kind's `ctr images import`), all nodes at once. */
+/**
+ * Imports a saved image into each node's containerd, all nodes at once, streamed as kind's `load
+ * docker-image` does (`ctr images import -` on the node): copying the archive in first had written
+ * and read every byte once more per node.
+ */
 async function importImage(nodes: readonly StartedKindNode[], archive: string): Promise<void> {
-  // A name of its own on the node: several images may load at once.
-  const target = `/kind/${basename(dirname(archive))}-${basename(archive)}`;
-  await Promise.all(nodes.map(async (node) => {
-    await node.copyFilesToContainer([{ source: archive, target }]);
-    await node.run(["ctr", "--namespace=k8s.io", "images", "import", "--all-platforms", target]);
-    await node.run(["rm", target]);
-  }));
+  await Promise.all(nodes.map((node) =>
+    node.runWithInput(["ctr", "--namespace=k8s.io", "images", "import", "--all-platforms", "-"], createReadStream(archive))));
 }
 
 /** An image to load must be in the local Docker: there is no registry to fall back on. */

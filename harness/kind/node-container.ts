@@ -1,3 +1,4 @@
+import { PassThrough, type Readable } from "node:stream";
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from "testcontainers";
 import type { NodeRole, PortMapping } from "./cluster-config.ts";
 import type { DockerHost } from "./docker-host.ts";
@@ -100,9 +101,11 @@ export class StartedKindNode extends AbstractStartedContainer {
   /** The node's address on the cluster network: kubelet's node IP and kubeadm's advertise address. */
   readonly address: string;
   private readonly published: (containerPort: number, protocol?: string) => number;
+  private readonly host: DockerHost;
 
   constructor(started: StartedTestContainer, options: KindNodeOptions, address: string, published: (port: number, protocol?: string) => number) {
     super(started);
+    this.host = options.host;
     this.nodeName = options.nodeName;
     this.role = options.role;
     this.address = address;
@@ -122,6 +125,31 @@ export class StartedKindNode extends AbstractStartedContainer {
       throw new NodeCommandError(`${this.nodeName}: \`${command.join(" ")}\` exited ${result.exitCode}:\n${said}`);
     }
     return result.stdout;
+  }
+
+  /**
+   * Runs a command in the node with `input` as its stdin, as `docker exec -i` does (kind streams image
+   * archives into `ctr images import -` this way: no copy of the archive lands in the node first).
+   */
+  async runWithInput(command: string[], input: Readable): Promise<void> {
+    const dockerode = this.host.client.container.dockerode;
+    const exec = await dockerode.getContainer(this.getId()).exec({ Cmd: command, AttachStdin: true, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: true });
+    const said: Buffer[] = [];
+    const output = new PassThrough().on("data", (chunk: Buffer) => said.push(chunk));
+    dockerode.modem.demuxStream(stream, output, output);
+    const ended = new Promise<void>((resolve, reject) => {
+      stream.on("end", resolve).on("close", resolve).on("error", reject);
+      input.on("error", reject);
+    });
+    // The end of the input half-closes the connection: the command sees end of file on stdin.
+    input.pipe(stream);
+    await ended;
+    const { ExitCode } = await exec.inspect();
+    if (ExitCode !== 0) {
+      const text = Buffer.concat(said).toString().trim().split("\n").slice(-8).join("\n");
+      throw new NodeCommandError(`${this.nodeName}: \`${command.join(" ")}\` exited ${ExitCode}:\n${text}`);
+    }
   }
 
   /** kubectl inside the node with the cluster-admin kubeconfig kubeadm wrote (control-plane nodes only). */

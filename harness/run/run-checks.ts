@@ -90,6 +90,7 @@ export async function runChecks(options: RunOptions, { progress, guard, column }
       fixtureImage: options.fixtureImage,
       probeImage: options.probeImage,
       nodePortMappings: target.publishedPorts,
+      clusterOutlivesRun: target.outlivesRun,
       selectedChecks: selection.checkIds,
       clients: await clientsReady,
       ...(options.baseline ? { baselinePath: resolve(options.baseline) } : {}),

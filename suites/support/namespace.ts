@@ -60,8 +60,8 @@ export function useSuiteNamespace(test: TestType<{}, { run: RunContext }>, suite
     state.dir = await mkdtemp(join(tmpdir(), `kac-${suite}-`));
     state.kubeconfig = await namespacedKubeconfig(run, state.name, state.dir);
   });
-  test.afterAll(async () => {
-    if (state.name) await deleteNamespace(state.config, state.name);
+  test.afterAll(async ({ run }) => {
+    if (state.name && run.clusterOutlivesRun) await deleteNamespace(state.config, state.name);
     if (state.dir) await rm(state.dir, { recursive: true, force: true });
   });
   return state;
