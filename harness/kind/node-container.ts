@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from "node:stream";
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from "testcontainers";
 import type { NodeRole, PortMapping } from "./cluster-config.ts";
+import { waitFor } from "../ground/wait.ts";
 import type { DockerHost } from "./docker-host.ts";
 
 export interface KindNodeOptions {
@@ -144,8 +145,12 @@ export class StartedKindNode extends AbstractStartedContainer {
     });
     // The end of the input half-closes the connection: the command sees end of file on stdin.
     input.pipe(stream);
-    await ended;
-    const { ExitCode } = await exec.inspect();
+    await ended.finally(() => stream.destroy());
+    // Docker may report the exec as still running for a moment after its output has ended.
+    const { ExitCode } = await waitFor(`\`${command[0]}\` on ${this.nodeName} to report its exit`, async () => {
+      const state = await exec.inspect();
+      return state.Running ? undefined : state;
+    }, { timeoutMs: 10_000, intervalMs: 50 });
     if (ExitCode !== 0) {
       const text = Buffer.concat(said).toString().trim().split("\n").slice(-8).join("\n");
       throw new NodeCommandError(`${this.nodeName}: \`${command.join(" ")}\` exited ${ExitCode}:\n${text}`);
