@@ -145,7 +145,10 @@ export class StartedKindNode extends AbstractStartedContainer {
     });
     // The end of the input half-closes the connection: the command sees end of file on stdin.
     input.pipe(stream);
-    await ended.finally(() => stream.destroy());
+    await ended.finally(() => {
+      stream.destroy();
+      input.destroy();
+    });
     // Docker may report the exec as still running for a moment after its output has ended.
     const { ExitCode } = await waitFor(`\`${command[0]}\` on ${this.nodeName} to report its exit`, async () => {
       const state = await exec.inspect();
