@@ -121,10 +121,7 @@ export class StartedKindNode extends AbstractStartedContainer {
   /** Runs a command in the node and returns its stdout; a non-zero exit throws with the command's own words. */
   async run(command: string[], input?: { env?: Record<string, string> }): Promise<string> {
     const result = await this.exec(command, input?.env ? { env: input.env } : undefined);
-    if (result.exitCode !== 0) {
-      const said = (result.stderr || result.stdout).trim().split("\n").slice(-8).join("\n");
-      throw new NodeCommandError(`${this.nodeName}: \`${command.join(" ")}\` exited ${result.exitCode}:\n${said}`);
-    }
+    if (result.exitCode !== 0) throw commandFailed(this.nodeName, command, result.exitCode, result.stderr || result.stdout);
     return result.stdout;
   }
 
@@ -154,10 +151,7 @@ export class StartedKindNode extends AbstractStartedContainer {
       const state = await exec.inspect();
       return state.Running ? undefined : state;
     }, { timeoutMs: 10_000, intervalMs: 50 });
-    if (ExitCode !== 0) {
-      const text = Buffer.concat(said).toString().trim().split("\n").slice(-8).join("\n");
-      throw new NodeCommandError(`${this.nodeName}: \`${command.join(" ")}\` exited ${ExitCode}:\n${text}`);
-    }
+    if (ExitCode !== 0) throw commandFailed(this.nodeName, command, ExitCode, Buffer.concat(said).toString());
   }
 
   /** kubectl inside the node with the cluster-admin kubeconfig kubeadm wrote (control-plane nodes only). */
@@ -168,4 +162,10 @@ export class StartedKindNode extends AbstractStartedContainer {
 
 export class NodeCommandError extends Error {
   override name = "NodeCommandError";
+}
+
+/** A node command's non-zero exit, in the command's own last words. */
+function commandFailed(nodeName: string, command: string[], exitCode: number | null, said: string): NodeCommandError {
+  const tail = said.trim().split("\n").slice(-8).join("\n");
+  return new NodeCommandError(`${nodeName}: \`${command.join(" ")}\` exited ${exitCode}:\n${tail}`);
 }
