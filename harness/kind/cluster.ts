@@ -21,6 +21,7 @@ import { loadImages } from "./actions/load-images.ts";
 import { waitForBackground } from "./actions/wait-for-background.ts";
 import { startNodes } from "./actions/start-nodes.ts";
 import { waitForReady } from "./actions/wait-for-ready.ts";
+import { writeCniConfig } from "./actions/write-cni-config.ts";
 import { writeKubeadmConfig } from "./actions/write-kubeadm-config.ts";
 import type { ClusterConfig } from "./cluster-config.ts";
 import { connectDockerHost, probeDockerHost } from "./docker-host.ts";
@@ -33,13 +34,14 @@ import type { StartedKindNode } from "./node-container.ts";
 const REMOVAL_POLL_MS = 500;
 
 /**
- * kind's order (pkg/cluster/internal/create: nodes, config, init, CNI, storage, join, wait), with the
+ * kind's order (pkg/cluster/internal/create: nodes, config, init, CNI, storage, join, wait), with
+ * each node's CNI config written before its kubelet first starts where the node image allows it, the
  * storage manifest applied while the workers join and turn Ready (it is not on the way there), and
  * MetalLB installed once they are: its speaker, a DaemonSet, otherwise unpacks its image on every new
  * node beside the CNI agent.
  */
 const PIPELINE: Action[] = [
-  createNetwork, startNodes, loadImages, writeKubeadmConfig, kubeadmInit, installCni, installStorage,
+  createNetwork, startNodes, loadImages, writeCniConfig, writeKubeadmConfig, kubeadmInit, installCni, installStorage,
   kubeadmJoin, waitForReady, installLoadBalancer, exportKubeconfig, waitForBackground,
 ];
 

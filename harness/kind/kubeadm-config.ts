@@ -21,6 +21,8 @@ export interface KubeadmConfigInput {
   cgroupV1: boolean;
   /** Provider segment of the node's provider ID, as kind writes it (kind://docker/CLUSTER/NODE). */
   provider: string;
+  /** The harness assigns the nodes' pod subnets (writeCniConfig): the controller manager must not. */
+  podSubnetsAssigned?: boolean;
 }
 
 /**
@@ -76,7 +78,7 @@ function joined(map: Record<string, string | boolean>): string | undefined {
   return entries.length > 0 ? entries.join(",") : undefined;
 }
 
-function clusterConfiguration({ cluster, version, controlPlaneEndpoint }: KubeadmConfigInput): Doc {
+function clusterConfiguration({ cluster, version, controlPlaneEndpoint, podSubnetsAssigned }: KubeadmConfigInput): Doc {
   const featureGates = joined(cluster.featureGates);
   return {
     apiVersion: kubeadmApiVersion(version),
@@ -90,7 +92,14 @@ function clusterConfiguration({ cluster, version, controlPlaneEndpoint }: Kubead
       certSANs: ["localhost", "127.0.0.1", cluster.networking.apiServerAddress].filter((v, i, all) => all.indexOf(v) === i),
       extraArgs: args(version, { "runtime-config": joined(cluster.runtimeConfig), "feature-gates": featureGates }),
     },
-    controllerManager: { extraArgs: args(version, { "feature-gates": featureGates, "enable-hostpath-provisioner": "true" }) },
+    controllerManager: {
+      extraArgs: args(version, {
+        "feature-gates": featureGates,
+        "enable-hostpath-provisioner": "true",
+        // kubeadm turns node IPAM on for a pod subnet; it would hand out subnets of its own choosing.
+        "allocate-node-cidrs": podSubnetsAssigned ? "false" : undefined,
+      }),
+    },
     scheduler: { extraArgs: args(version, { "feature-gates": featureGates }) },
     networking: { podSubnet: cluster.networking.podSubnet, serviceSubnet: cluster.networking.serviceSubnet },
   };

@@ -46,6 +46,8 @@ make_context() {
   rm -rf "$ctx"
   mkdir -p "$ctx"/{bin,images,cni,storage}
   ln "$k8s"/bin/{kubeadm,kubelet,kubectl} "$ctx/bin/"
+  # The agent in the node too: the harness writes each node's CNI config with it before kubelet starts.
+  ln "$agent_bin" "$ctx/bin/kac-cni-agent"
   ln "$k8s/images.tar" "$ctx/images/kubernetes.tar"
   cp -r "$here/files" "$here/Dockerfile" "$ctx/"
   cp "$here/cni/default-cni.yaml" "$ctx/cni/"

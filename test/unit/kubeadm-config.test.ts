@@ -92,3 +92,12 @@ test("cgroup v2 hosts and old kubelets get no failCgroupV1", () => {
   assert.equal("failCgroupV1" in render("v1.36.1", { cgroupV1: false }).KubeletConfiguration, false);
   assert.equal("failCgroupV1" in render("v1.30.0").KubeletConfiguration, false);
 });
+
+test("node IPAM stays kubeadm's unless the harness assigns the pod subnets", () => {
+  const allocate = (docs: ReturnType<typeof render>) =>
+    docs.ClusterConfiguration.controllerManager.extraArgs.find((a: { name: string }) => a.name === "allocate-node-cidrs")?.value;
+  assert.equal(allocate(render("v1.37.2")), undefined);
+  assert.equal(allocate(render("v1.37.2", { podSubnetsAssigned: true })), "false");
+  // The pod subnet still goes to kubeadm: kube-proxy tells pod traffic from other traffic by it.
+  assert.equal(render("v1.37.2", { podSubnetsAssigned: true }).ClusterConfiguration.networking.podSubnet, "10.10.0.0/16");
+});

@@ -34,6 +34,11 @@ export interface ClusterContext {
   network?: StartedNetwork;
   nodes: StartedKindNode[];
   version?: KubernetesVersion;
+  /**
+   * Each node's pod subnet by node name, where the harness assigns them (writeCniConfig) in place of
+   * the controller manager's node IPAM; undefined where the controller manager does.
+   */
+  podSubnets?: Map<string, string>;
   /** Local images the run's Pods use, loaded into the nodes beside the start (loadImages). */
   preload: string[];
   /**

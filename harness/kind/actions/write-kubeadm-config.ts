@@ -18,6 +18,7 @@ export const writeKubeadmConfig: Action = {
         token: context.token,
         cgroupV1: context.host.cgroupVersion === 1,
         provider: "docker",
+        podSubnetsAssigned: context.podSubnets !== undefined,
       });
       return node.copyContentToContainer([{ content, target: "/kind/kubeadm.conf" }]);
     }));
