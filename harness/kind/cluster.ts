@@ -13,7 +13,7 @@ import type { Action, ClusterContext } from "./actions/action.ts";
 import { createNetwork } from "./actions/create-network.ts";
 import { exportKubeconfig } from "./actions/export-kubeconfig.ts";
 import { installCni } from "./actions/install-cni.ts";
-import { installLoadBalancer } from "./actions/install-load-balancer.ts";
+import { installLoadBalancer, loadLoadBalancerImages } from "./actions/install-load-balancer.ts";
 import { installStorage } from "./actions/install-storage.ts";
 import { kubeadmInit } from "./actions/kubeadm-init.ts";
 import { kubeadmJoin } from "./actions/kubeadm-join.ts";
@@ -35,14 +35,15 @@ const REMOVAL_POLL_MS = 500;
 
 /**
  * kind's order (pkg/cluster/internal/create: nodes, config, init, CNI, storage, join, wait), with
- * each node's CNI config written before its kubelet first starts where the node image allows it, the
- * storage manifest applied while the workers join and turn Ready (it is not on the way there), and
- * MetalLB installed once they are: its speaker, a DaemonSet, otherwise unpacks its image on every new
- * node beside the CNI agent.
+ * the images (the suites' and MetalLB's) going into the nodes from their boot on, each node's CNI
+ * config written before its kubelet first starts where the node image allows it, the CNI's agents and
+ * the storage manifest applied while the workers join and turn Ready (neither is on the way there),
+ * and MetalLB applied once they are: its speaker, a DaemonSet, would otherwise start on every node
+ * as it joins.
  */
 const PIPELINE: Action[] = [
-  createNetwork, startNodes, loadImages, writeCniConfig, writeKubeadmConfig, kubeadmInit, installCni, installStorage,
-  kubeadmJoin, waitForReady, installLoadBalancer, exportKubeconfig, waitForBackground,
+  createNetwork, startNodes, loadImages, loadLoadBalancerImages, writeCniConfig, writeKubeadmConfig, kubeadmInit,
+  installCni, installStorage, kubeadmJoin, waitForReady, installLoadBalancer, exportKubeconfig, waitForBackground,
 ];
 
 export interface KindClusterOptions {

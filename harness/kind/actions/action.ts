@@ -47,6 +47,14 @@ export interface ClusterContext {
    * failure counts: a rejection fails the start.
    */
   background: Promise<void>[];
+  /** MetalLB's images, on their way into the nodes since they booted (loadLoadBalancerImages). */
+  loadBalancerImages?: Promise<ChosenImage[]>;
+}
+
+/** An image a component of the cluster runs: local (loaded into the nodes) or pulled by them. */
+export interface ChosenImage {
+  image: string;
+  local: boolean;
 }
 
 /** Adds work to `background`; until the last step awaits it, its failure must not count as unhandled. */

@@ -6,7 +6,7 @@ import { seconds } from "../../log/progress.ts";
 import { IMAGES_BUILD_COMMAND, PROJECT_ROOT } from "../../paths.ts";
 import { imageExists } from "../local-image.ts";
 import { transferImages } from "../load-image.ts";
-import { controlPlane, inBackground, type Action, type ClusterContext } from "./action.ts";
+import { controlPlane, inBackground, type Action, type ChosenImage, type ClusterContext } from "./action.ts";
 
 /** The MetalLB release the harness installs on its kind clusters (images/metallb/build.sh builds the same). */
 export const METALLB_VERSION = "v0.16.2";
@@ -24,12 +24,32 @@ export const METALLB_IMAGES = {
 const POOL_SIZE = 15;
 
 /**
+ * MetalLB's images into the nodes, beside the start from the nodes' boot on, like the suites' images
+ * (loadImages): after Ready, they had kept the start going 7.5 s longer. Into every node, the control
+ * plane included: the speaker is a DaemonSet that runs there too. installLoadBalancer waits for them
+ * and says how they failed, if they did.
+ */
+export const loadLoadBalancerImages: Action = {
+  name: "load MetalLB images",
+  async run(context) {
+    const transfer = chooseImages(context).then(async (images) => {
+      await transferImages(context.host.client, images.filter((i) => i.local).map((i) => i.image), context.nodes, join(context.workDir, "metallb-images"));
+      return images;
+    });
+    // Handled where it is awaited, which may be long after a failure.
+    transfer.catch(() => undefined);
+    context.loadBalancerImages = transfer;
+  },
+};
+
+/**
  * A load-balancer controller, as kind users add one: MetalLB in L2 mode, answering ARP on the run's
  * Docker network for addresses from the top of its subnet, so that a LoadBalancer Service gets an
  * external address that any container on that network reaches (SP-22).
  *
- * The install runs in the background; the start's last step waits for its objects to be applied, not
- * for MetalLB to be ready: SP-22 waits for the address itself. A failure is one progress line (SP-22
+ * The install runs in the background once the nodes are Ready (its speaker, a DaemonSet, would start
+ * on each node as it joins); the start's last step waits for its objects to be applied, not for
+ * MetalLB to be ready: SP-22 waits for the address itself. A failure is one progress line (SP-22
  * then fails with the pods' state as evidence); the objects go away with the cluster.
  */
 export const installLoadBalancer: Action = {
@@ -37,7 +57,7 @@ export const installLoadBalancer: Action = {
   async run(context) {
     const began = Date.now();
     inBackground(context, install(context).then(
-      (what) => context.progress.info(`MetalLB ${METALLB_VERSION} installed in the background in ${seconds(Date.now() - began)}: ${what}`),
+      (what) => context.progress.info(`MetalLB ${METALLB_VERSION} installed in the background, ${seconds(Date.now() - began)} after Ready: ${what}`),
       (error: Error) => context.progress.info(`MetalLB ${METALLB_VERSION} was not installed (LoadBalancer Services get no address): ${error.message.trim().split("\n").join(" ")}`),
     ));
   },
@@ -47,15 +67,14 @@ async function install(context: ClusterContext): Promise<string> {
   const node = controlPlane(context);
   const network = context.network;
   if (!network) throw new Error("the run's network does not exist");
+  if (!context.loadBalancerImages) throw new Error("MetalLB's images were not loaded into the nodes");
   const inspect = await context.host.client.container.dockerode.getNetwork(network.getId()).inspect() as { IPAM?: { Config?: { Subnet?: string }[] } };
   const subnet = (inspect.IPAM?.Config ?? []).map((c) => c.Subnet ?? "").find((s) => poolRange(s) !== undefined);
   if (!subnet) throw new Error(`network ${network.getName()} has no IPv4 subnet of /27 or wider for an address pool`);
   const range = poolRange(subnet)!;
 
   // Images first: a Pod created before its image is in the node's containerd would back off pulling it.
-  const images = await chooseImages(context);
-  // Into every node, the control plane included: the speaker is a DaemonSet that runs there too.
-  await transferImages(context.host.client, images.filter((i) => i.local).map((i) => i.image), context.nodes, join(context.workDir, "metallb-images"));
+  const images = await context.loadBalancerImages;
 
   const { base, pool, webhooks } = prepareManifest(await readFile(METALLB_MANIFEST, "utf8"), {
     controller: images[0]!.image, speaker: images[1]!.image,
@@ -78,7 +97,7 @@ async function install(context: ClusterContext): Promise<string> {
  * The offline build where Docker has it, else upstream's image (loaded from Docker when present there,
  * else pulled by the nodes, as online kind users' nodes do).
  */
-async function chooseImages(context: ClusterContext): Promise<{ image: string; local: boolean }[]> {
+async function chooseImages(context: ClusterContext): Promise<ChosenImage[]> {
   const { client } = context.host;
   return Promise.all([METALLB_IMAGES.controller, METALLB_IMAGES.speaker].map(async ({ upstream, offline }) => {
     if (await imageExists(client, offline)) return { image: offline, local: true };
