@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { CLIENT_SNIPPETS_DIR } from "../harness/paths.ts";
 import { check, expect, test } from "./support/check.ts";
+import { clusterSettled } from "./support/cluster-settled.ts";
 import { missingRuntime } from "./support/missing-runtime.ts";
 import { preparedClient } from "./support/prepared-client.ts";
 import { startCheckedProxies, stopAll } from "./support/checked-proxies.ts";
@@ -20,6 +21,7 @@ const ns = useSuiteNamespace(test, "client-libraries");
 const FIXTURE_POD = "kac-listed-pod";
 
 test.beforeAll(async ({ run }) => {
+  await clusterSettled();
   await ns.config.makeApiClient(CoreV1Api).createNamespacedPod({ namespace: ns.name, body: {
     metadata: { name: FIXTURE_POD },
     spec: { containers: [{ name: "fixture", image: run.fixtureImage, imagePullPolicy: "IfNotPresent" }], terminationGracePeriodSeconds: 0 },

@@ -5,6 +5,7 @@ import { GenericContainer, getContainerRuntimeClient } from "testcontainers";
 import { ask, askAll, directPath, proxyPath, type ApiPath } from "./support/api-paths.ts";
 import { BACKEND_PORTS, deployBackend, service, untilEndpointsReady } from "./support/backend.ts";
 import { check, expect, test } from "./support/check.ts";
+import { clusterSettled } from "./support/cluster-settled.ts";
 import { EvidenceLog } from "./support/evidence.ts";
 import { http } from "./support/http.ts";
 import { KubectlProxy, startProxy } from "./support/kubectl-proxy.ts";
@@ -409,6 +410,8 @@ const LB_SERVICE = "balanced";
 
 check("SP-22", async ({ run, evidence, verdict }) => {
   test.setTimeout(LB_ADDRESS_TIMEOUT_MS + LB_REACH_TIMEOUT_MS + 60_000);
+  // MetalLB's objects are applied as the harness's kind start settles; before, none would be found.
+  await clusterSettled();
   const api = ns.config.makeApiClient(CoreV1Api);
   await api.createNamespacedService({ namespace: ns.name, body: service(LB_SERVICE, BACKEND, [{ port: 80, targetPort: 8080 }], { spec: { type: "LoadBalancer" } }) });
   const began = Date.now();

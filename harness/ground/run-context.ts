@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ApiServerFront } from "./api-server-front.ts";
 import type { PreparedClients } from "./prepared-clients.ts";
-import type { PathLatency } from "./path-latency.ts";
 import type { PublishedPort, TargetDescription } from "./target.ts";
 
 /**
@@ -44,8 +43,12 @@ export interface RunContext {
   latencyFactor: number;
   /** What sits in front of the API server, found by the CLI before the suites ran. */
   apiServerFront?: ApiServerFront;
-  /** Per-path latency measured by the CLI before the suites ran. */
-  latency?: PathLatency[];
+  /**
+   * Where the cluster was handed over at Ready while its start went on (kind): a file the CLI writes
+   * once the start has finished, empty, or holding why it failed. Checks that deploy Pods or use
+   * MetalLB wait for it (suites/support/cluster-settled.ts); the others need only the API server.
+   */
+  clusterSettledFile?: string;
   /** Node ports published on the host (kind's extraPortMappings); empty for existing clusters. */
   nodePortMappings: PublishedPort[];
 }

@@ -43,7 +43,7 @@ const REMOVAL_POLL_MS = 500;
  */
 const PIPELINE: Action[] = [
   createNetwork, startNodes, loadImages, loadLoadBalancerImages, writeCniConfig, writeKubeadmConfig, kubeadmInit,
-  installCni, installStorage, kubeadmJoin, waitForReady, installLoadBalancer, exportKubeconfig, waitForBackground,
+  installCni, installStorage, kubeadmJoin, waitForReady, installLoadBalancer, exportKubeconfig,
 ];
 
 export interface KindClusterOptions {
@@ -59,6 +59,11 @@ export interface KindClusterOptions {
   workDir?: string;
   /** Where progress lines go; default: stderr. */
   progress?: Progress;
+  /**
+   * Resolve start() as soon as every node is Ready, while the images, the CNI's agents, storage and
+   * MetalLB settle (StartedKindCluster.settled): for runs whose first checks need only the API server.
+   */
+  returnAtReady?: boolean;
 }
 
 /**
@@ -77,9 +82,18 @@ export class KindCluster {
     this.options = options;
   }
 
+  /**
+   * Resolves once the cluster has settled (`settled` below), or with `returnAtReady` once every node is
+   * Ready and the kubeconfig is written.
+   */
   async start(): Promise<StartedKindCluster> {
     const run = this.pipeline();
-    this.starting = run;
+    // Teardown waits for all of it: the background work creates things too.
+    const settled = run.then((started) => started.settled);
+    // Awaited below, by teardown, or through `run` by the caller: never unhandled.
+    settled.catch(() => undefined);
+    this.starting = settled;
+    if (!this.options.returnAtReady) await settled;
     return run;
   }
 
@@ -107,15 +121,23 @@ export class KindCluster {
     };
     const began = Date.now();
     let readyMs = 0;
-    for (const action of PIPELINE) {
+    const run = async (action: Action) => {
       if (this.aborted) throw new Error("cluster start was interrupted");
       await progress.phase(action.name, () => action.run(context)).catch((error: Error) => {
         throw actionFailed(action.name, error);
       });
+    };
+    for (const action of PIPELINE) {
+      await run(action);
       if (action === waitForReady) readyMs = Date.now() - began;
     }
-    progress.info(`cluster ${config.name} ready: ${context.nodes.length} nodes Ready ${seconds(readyMs)} after start${context.preload.length ? `, the images loaded ${seconds(Date.now() - began)} after start` : ""}`);
-    return new StartedKindCluster(this, context, choice.image, readyMs);
+    progress.info(`cluster ${config.name} ready: ${context.nodes.length} nodes Ready ${seconds(readyMs)} after start`);
+    const settled = run(waitForBackground).then(() => {
+      progress.info(`cluster ${config.name} settled: ${context.preload.length ? "the images loaded, " : ""}the CNI's agents, storage and MetalLB ${seconds(Date.now() - began)} after start`);
+    });
+    // Handled by whoever awaits `settled`, which may be after it failed.
+    settled.catch(() => undefined);
+    return new StartedKindCluster(this, context, choice.image, readyMs, settled);
   }
 
   /** Removes the run's containers, volumes and network; waits for an interrupted start to settle first. */
@@ -143,12 +165,19 @@ export class StartedKindCluster {
   readonly nodeImage: string;
   /** Milliseconds from the first node's creation to every node Ready. */
   readonly startDurationMs: number;
+  /**
+   * Resolves once what the start ran beside its steps has finished: the images in the nodes, the CNI's
+   * agents on every node, storage, MetalLB's objects. Rejects, as a failed start, with what failed.
+   * Checks that need no more than the API server may run before.
+   */
+  readonly settled: Promise<void>;
 
-  constructor(cluster: KindCluster, context: ClusterContext, nodeImage: string, startDurationMs: number) {
+  constructor(cluster: KindCluster, context: ClusterContext, nodeImage: string, startDurationMs: number, settled: Promise<void>) {
     this.cluster = cluster;
     this.context = context;
     this.nodeImage = nodeImage;
     this.startDurationMs = startDurationMs;
+    this.settled = settled;
   }
 
   get runId(): string {

@@ -29,6 +29,11 @@ export interface Target {
   /** Time from the first node to every node Ready, where the provider started the cluster. */
   clusterStartMs?: number;
   /**
+   * Where the provider hands the cluster over at Ready while its start goes on (kind: the images, the
+   * CNI's agents, storage, MetalLB): resolves once that has finished, rejects with what failed.
+   */
+  settled?: Promise<void>;
+  /**
    * Whether the cluster outlives the run (an existing cluster, or a kind cluster kept on request): the
    * run then removes its namespaces itself on every way out, where a removed cluster takes them along.
    */

@@ -7,7 +7,6 @@ import { clientsFor } from "../clients/client-build.ts";
 import { removeRunNamespaces } from "../cleanup/cluster-debris.ts";
 import type { ExitGuard } from "../cleanup/exit-guard.ts";
 import { UsageError } from "../errors/usage-error.ts";
-import { measureAccessPaths } from "../latency/access-paths.ts";
 import type { Progress } from "../log/progress.ts";
 import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
 import { loadBaseline } from "../report/baseline.ts";
@@ -25,9 +24,6 @@ import { checkSuiteNames, runSuites } from "./suite-runner.ts";
 
 /** The nodes' logs, inside a run's report directory, where a check failed or the cluster did not start. */
 const LOGS_DIR = "logs";
-
-/** Rounds of the latency request mix per run: 30 requests a path, a few seconds in all. */
-const LATENCY_ROUNDS = 10;
 
 /** What a run reports progress to, and registers its cleanups with. */
 export interface RunSupport {
@@ -71,6 +67,8 @@ export async function runChecks(options: RunOptions, { progress, guard, column }
       if (!(error instanceof UsageError)) await exportLogs(provider, join(runDir, LOGS_DIR), progress);
       throw error;
     });
+    const settledFile = join(workDir, "cluster-settled");
+    const settling = target.settled && recordSettled(target.settled, settledFile);
     // Registered before the suites start and run on every way out, after the suites' runner is gone.
     // A cluster that is about to be removed takes its namespaces along.
     if (target.outlivesRun) {
@@ -91,6 +89,7 @@ export async function runChecks(options: RunOptions, { progress, guard, column }
       probeImage: options.probeImage,
       nodePortMappings: target.publishedPorts,
       clusterOutlivesRun: target.outlivesRun,
+      ...(settling ? { clusterSettledFile: settledFile } : {}),
       selectedChecks: selection.checkIds,
       clients: await clientsReady,
       ...(options.baseline ? { baselinePath: resolve(options.baseline) } : {}),
@@ -105,13 +104,17 @@ export async function runChecks(options: RunOptions, { progress, guard, column }
     };
     if (runContext.proxyUnderTest) await preflightProxy(runContext);
     runContext.apiServerFront = await detectApiServerFront(runContext.kubeconfigPath);
-    runContext.latency = await progress.phase("latency per access path", () => measureAccessPaths(runContext, LATENCY_ROUNDS));
     const runFile = join(runDir, "run.json");
     await mkdir(runDir, { recursive: true });
     await writeFile(runFile, JSON.stringify(runContext, null, 2));
     // The suites' runner is stopped and waited for on every way out: nothing creates objects while cleanup runs.
     await runSuites(runFile, workDir, selection.suites, (child) => guard.add("suites", () => stopProcess(child)), { outputPrefix: column?.outputPrefix, workers: options.workers });
     guard.remove("suites");
+    // A start that failed after Ready fails the run as a start that failed before it would have.
+    await settling?.catch(async (error: unknown) => {
+      await exportLogs(provider, join(runDir, LOGS_DIR), progress);
+      throw error;
+    });
     const report = JSON.parse(await readFile(join(runDir, "report.json"), "utf8")) as Report;
     if (report.logs) await exportLogs(provider, join(runDir, report.logs), progress);
     if (!column) await publish(report, runDir, reportRoot, progress);
@@ -124,6 +127,23 @@ export async function runChecks(options: RunOptions, { progress, guard, column }
   } finally {
     await guard.release();
   }
+}
+
+/**
+ * Writes `file` once the cluster's start has finished after handing it over: empty, or the first line
+ * of why it failed, which the suites waiting for it report as their failure. Resolves or rejects as
+ * the start did; a rejection nobody awaits yet is not unhandled.
+ */
+function recordSettled(settled: Promise<void>, file: string): Promise<void> {
+  const recorded = settled.then(
+    () => writeFile(file, ""),
+    async (error: unknown) => {
+      await writeFile(file, (error as Error).message.split("\n")[0]!).catch(() => undefined);
+      throw error;
+    },
+  );
+  recorded.catch(() => undefined);
+  return recorded;
 }
 
 /** What needs no cluster: the suites and checks selected, the baseline readable. Returns the selection. */

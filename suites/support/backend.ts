@@ -1,6 +1,7 @@
 import { CoreV1Api, DiscoveryV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Service } from "@kubernetes/client-node";
 import { expect } from "@playwright/test";
 import { waitFor } from "../../harness/ground/wait.ts";
+import { clusterSettled } from "./cluster-settled.ts";
 
 /** The fixture backend's ports: what it listens on, by scheme. */
 export const BACKEND_PORTS = { http: [80, 8080, 8081], https: [8443, 8444], udp: 5353, web: 8090 } as const;
@@ -41,6 +42,7 @@ export async function deployBackend(config: KubeConfig, namespace: string, image
       }],
     },
   } as KubernetesObject;
+  await clusterSettled();
   await objects.create(pod);
   for (const service of services) await objects.create({ apiVersion: "v1", kind: "Service", ...service, metadata: { ...service.metadata, namespace } } as KubernetesObject);
   const api = config.makeApiClient(CoreV1Api);

@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { expect } from "@playwright/test";
+import { clusterSettled } from "./cluster-settled.ts";
 import type { CommandResult, Kubectl } from "./kubectl.ts";
 
 /** How long a probe Pod may take to become Ready (image on the nodes already). */
@@ -19,6 +20,7 @@ export async function startProbePod(config: KubeConfig, namespace: string, name:
   };
   adjust(pod);
   const api = config.makeApiClient(CoreV1Api);
+  await clusterSettled();
   await api.createNamespacedPod({ namespace, body: pod });
   await expect.poll(async () => {
     const status = (await api.readNamespacedPod({ name, namespace })).status;

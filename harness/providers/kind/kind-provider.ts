@@ -56,7 +56,9 @@ export class KindProvider implements ClusterProvider {
     // A kept cluster is to outlive this process, which is what the reaper undoes once it is gone.
     if (this.options.keep) process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
     const config = loadClusterConfig(this.options.kindConfigPath);
-    const cluster = new KindCluster({ config, nodeImage: this.options.nodeImage, kubernetes: this.options.kubernetes, images: this.options.images, workDir, progress });
+    // Handed over at Ready: the suites' first checks need only the API server, and those that deploy
+    // Pods or use MetalLB wait for the rest (RunContext.clusterSettledFile).
+    const cluster = new KindCluster({ config, nodeImage: this.options.nodeImage, kubernetes: this.options.kubernetes, images: this.options.images, workDir, progress, returnAtReady: true });
     this.cluster = cluster;
     guard.add("kind cluster", () => cluster.teardown());
     const started = await cluster.start();
@@ -72,6 +74,7 @@ export class KindProvider implements ClusterProvider {
       nodeImage: started.nodeImage,
       publishedPorts: publishedPorts(config, started),
       clusterStartMs: started.startDurationMs,
+      settled: started.settled,
       outlivesRun: this.options.keep,
       ...(this.options.keep ? { keepNote: `The cluster stays up (--keep).\n  reach it: kubectl --kubeconfig ${started.kubeconfigPath} get nodes\n  remove it: npm run kac -- down --run ${started.runId}` } : {}),
     };
