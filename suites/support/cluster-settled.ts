@@ -17,13 +17,14 @@ let settled: Promise<void> | undefined;
  * wait for (existing clusters, in-cluster runs).
  */
 export function clusterSettled(): Promise<void> {
-  settled ??= waitForFile(loadRunContext().clusterSettledFile);
+  settled ??= untilSettled(loadRunContext().clusterSettledFile);
   return settled;
 }
 
-async function waitForFile(file: string | undefined): Promise<void> {
+/** Resolves once `file` exists and is empty; rejects with what it holds otherwise. */
+export async function untilSettled(file: string | undefined, timeoutMs = SETTLED_TIMEOUT_MS): Promise<void> {
   if (!file) return;
-  await waitFor("the cluster's start to finish (images, CNI agents, storage, MetalLB)", () => (existsSync(file) ? true : undefined), { timeoutMs: SETTLED_TIMEOUT_MS, intervalMs: POLL_MS });
+  await waitFor("the cluster's start to finish (images, CNI agents, storage, MetalLB)", () => (existsSync(file) ? true : undefined), { timeoutMs, intervalMs: POLL_MS });
   const failure = readFileSync(file, "utf8");
   if (failure) throw new Error(`the cluster's start did not finish: ${failure}`);
 }
