@@ -13,6 +13,7 @@ import type { Action, ClusterContext } from "./actions/action.ts";
 import { createNetwork } from "./actions/create-network.ts";
 import { exportKubeconfig } from "./actions/export-kubeconfig.ts";
 import { installCni } from "./actions/install-cni.ts";
+import { installClusterDns } from "./actions/install-cluster-dns.ts";
 import { installLoadBalancer, loadLoadBalancerImages } from "./actions/install-load-balancer.ts";
 import { installStorage } from "./actions/install-storage.ts";
 import { kubeadmInit } from "./actions/kubeadm-init.ts";
@@ -43,7 +44,7 @@ const REMOVAL_POLL_MS = 500;
  */
 const PIPELINE: Action[] = [
   createNetwork, startNodes, loadImages, loadLoadBalancerImages, writeCniConfig, writeKubeadmConfig, kubeadmInit,
-  installCni, installStorage, kubeadmJoin, waitForReady, installLoadBalancer, exportKubeconfig,
+  installCni, installStorage, kubeadmJoin, waitForReady, installClusterDns, installLoadBalancer, exportKubeconfig,
 ];
 
 export interface KindClusterOptions {
@@ -133,7 +134,7 @@ export class KindCluster {
     }
     progress.info(`cluster ${config.name} ready: ${context.nodes.length} nodes Ready ${seconds(readyMs)} after start`);
     const settled = run(waitForBackground).then(() => {
-      progress.info(`cluster ${config.name} settled: ${context.preload.length ? "the images loaded, " : ""}the CNI's agents, storage and MetalLB ${seconds(Date.now() - began)} after start`);
+      progress.info(`cluster ${config.name} settled: ${context.preload.length ? "the images loaded, " : ""}the CNI's agents, DNS, storage and MetalLB ${seconds(Date.now() - began)} after start`);
     });
     // Handled by whoever awaits `settled`, which may be after it failed.
     settled.catch(() => undefined);
@@ -167,7 +168,7 @@ export class StartedKindCluster {
   readonly startDurationMs: number;
   /**
    * Resolves once what the start ran beside its steps has finished: the images in the nodes, the CNI's
-   * agents on every node, storage, MetalLB's objects. Rejects, as a failed start, with what failed.
+   * agents on every node, CoreDNS answering, storage, MetalLB's objects. Rejects, as a failed start, with what failed.
    * Checks that need no more than the API server may run before.
    */
   readonly settled: Promise<void>;

@@ -44,6 +44,11 @@ const NODE_COMMANDS: { file: string; command: string[]; fallback?: string[] }[] 
 
 /** The exit status of a command the node does not have (coreutils `timeout`, like the shell, says 127). */
 const NOT_FOUND = 127;
+/**
+ * Where a running node's pod logs are copied before Docker archives them (copyPodLogs): on the node's
+ * /var volume, which Docker's archive API reads; the node's /tmp is a tmpfs it does not see.
+ */
+const POD_LOGS_COPY = "/var/kac-export-logs";
 
 /** The cluster-wide files, from kubectl. */
 const CLUSTER_COMMANDS: { file: string; args: string[] }[] = [
@@ -222,9 +227,22 @@ async function execInNode(client: ContainerRuntimeClient, container: Container, 
  * Copies the node's /var/log/pods (every container's log, the control plane's static Pods included)
  * into nodeDir/pods through Docker's archive API, which works on a stopped node too. /var/log/containers
  * holds only symlinks into /var/log/pods, so it adds nothing. Returns the number of files.
+ *
+ * On a running node, from a copy taken inside the node first: Docker ends the archive of a file that
+ * grows while it is being read ("aborted"), and the control plane's logs always grow. A stopped node
+ * takes no exec, and its logs stand still.
  */
 async function copyPodLogs(client: ContainerRuntimeClient, container: Container, nodeDir: string): Promise<number> {
-  const archive = await client.container.fetchArchive(container, "/var/log/pods");
+  const still = await execInNode(client, container, ["sh", "-c", `rm -rf ${POD_LOGS_COPY} && mkdir -p ${POD_LOGS_COPY} && cp -r /var/log/pods ${POD_LOGS_COPY}/`]);
+  try {
+    return await extractPodLogs(client, container, still.ok ? `${POD_LOGS_COPY}/pods` : "/var/log/pods", nodeDir);
+  } finally {
+    if (still.ok) await execInNode(client, container, ["rm", "-rf", POD_LOGS_COPY]);
+  }
+}
+
+async function extractPodLogs(client: ContainerRuntimeClient, container: Container, source: string, nodeDir: string): Promise<number> {
+  const archive = await client.container.fetchArchive(container, source);
   const tar = spawn("tar", ["-x", "--no-same-owner", "--no-same-permissions", "-C", nodeDir], { stdio: ["pipe", "ignore", "pipe"] });
   let said = "";
   tar.stderr!.on("data", (chunk: Buffer) => (said += chunk.toString()));

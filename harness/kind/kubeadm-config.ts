@@ -47,7 +47,7 @@ type Doc = Record<string, unknown>;
 
 // Preflight would pull images (the node image carries them already) and judge the host kernel, which
 // is not the node's to change; kind skips it for the same reasons.
-const SKIP_PHASES = ["preflight"];
+export const SKIP_PHASES = ["preflight"];
 
 function applyPatch(docs: Doc[], patch: Doc): Doc[] {
   const { kind, apiVersion, ...body } = patch;

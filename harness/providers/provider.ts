@@ -30,7 +30,7 @@ export interface Target {
   clusterStartMs?: number;
   /**
    * Where the provider hands the cluster over at Ready while its start goes on (kind: the images, the
-   * CNI's agents, storage, MetalLB): resolves once that has finished, rejects with what failed.
+   * CNI's agents, cluster DNS, storage, MetalLB): resolves once that has finished, rejects with what failed.
    */
   settled?: Promise<void>;
   /**

@@ -11,14 +11,18 @@ import { waitFor } from "../../harness/ground/wait.ts";
 /** How long a namespace may take to go away (its pods terminating). */
 const DELETE_TIMEOUT_MS = 120_000;
 
-/** A namespace of the suite's own for one run, named and labelled after the run. */
-export function namespaceName(run: RunContext, suite: string): string {
+/**
+ * A namespace of the suite's own for one run and one worker process, named and labelled after both.
+ * Playwright replaces the worker after a failing check and runs beforeAll again in the new one: that
+ * one deploys its fixtures afresh into a namespace of its own, rather than meet the old one's objects.
+ */
+export function namespaceName(run: RunContext, suite: string, workerIndex: number): string {
   const suffix = run.runId.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(-12);
-  return `kac-${suite}-${suffix}`.slice(0, 63);
+  return `kac-${suite}-${suffix}-w${workerIndex}`.slice(0, 63);
 }
 
-export async function createNamespace(config: KubeConfig, run: RunContext, suite: string): Promise<string> {
-  const name = namespaceName(run, suite);
+export async function createNamespace(config: KubeConfig, run: RunContext, suite: string, workerIndex: number): Promise<string> {
+  const name = namespaceName(run, suite, workerIndex);
   const body: V1Namespace = { metadata: { name, labels: { [RUN_LABEL]: labelValue(run.runId), "io.kac.suite": suite } } };
   await config.makeApiClient(CoreV1Api).createNamespace({ body });
   return name;
@@ -53,10 +57,10 @@ export interface SuiteNamespace {
  */
 export function useSuiteNamespace(test: TestType<{}, { run: RunContext }>, suite: string): SuiteNamespace {
   const state = {} as SuiteNamespace;
-  test.beforeAll(async ({ run }) => {
+  test.beforeAll(async ({ run }, testInfo) => {
     state.config = new KubeConfig();
     state.config.loadFromFile(run.kubeconfigPath);
-    state.name = await createNamespace(state.config, run, suite);
+    state.name = await createNamespace(state.config, run, suite, testInfo.workerIndex);
     state.dir = await mkdtemp(join(tmpdir(), `kac-${suite}-`));
     state.kubeconfig = await namespacedKubeconfig(run, state.name, state.dir);
   });

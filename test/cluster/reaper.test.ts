@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import type { RemovedDebris } from "../../harness/cleanup/docker-debris.ts";
@@ -29,7 +31,7 @@ test("with the reaper on: a SIGKILLed cluster start is removed by the reaper", a
   }
 });
 
-test("with the reaper on: a cluster kept with --keep outlives the run, and `down` removes it", async () => {
+test("with the reaper on: a cluster kept with --keep outlives the run, and `down --export-logs` saves its logs and removes it", async () => {
   const run = await OwnClusterRun.start("kept", ["--keep", "--suite", "kubeconfig"], { TESTCONTAINERS_RYUK_DISABLED: "false" });
   try {
     const result = await run.done;
@@ -41,8 +43,20 @@ test("with the reaper on: a cluster kept with --keep outlives the run, and `down
     await sleep(20_000);
     assert.deepEqual(await run.leftInDocker(), { containers: 2, networks: 1 });
     assert.ok(existsSync(kubeconfig), "the kept cluster's kubeconfig is there");
-    const down = await runCli(["down", "--run", runId]);
+    const logs = await mkdtemp(join(tmpdir(), "kac-kept-logs-"));
+    const down = await runCli(["down", "--run", runId, "--export-logs", logs]);
     assert.equal(down.code, 0, down.stderr);
+    // A running control plane's logs grow while they are read: every one of them is there, no error in their place.
+    const files = await readdir(logs, { recursive: true });
+    assert.deepEqual(files.filter((f) => f.endsWith("ERROR.log")), [], "no log replaced by an error");
+    for (const file of ["events.log", "pods.log", "nodes.log"]) assert.ok(files.includes(file), `${file} among ${files.join(", ")}`);
+    const nodes = files.filter((f) => f.endsWith("kubelet.log")).map((f) => dirname(f));
+    const controlPlane = nodes.find((n) => n.endsWith("-control-plane"));
+    assert.ok(controlPlane && nodes.length === 2, `a directory per node: ${nodes.join(", ")}`);
+    const podLog = (node: string, component: string) => files.some((f) => f.startsWith(join(node, "pods")) && f.includes(`_${component}-`) && f.endsWith(".log"));
+    for (const component of ["kube-apiserver", "etcd"]) assert.ok(podLog(controlPlane, component), `${component}'s log copied from ${controlPlane}`);
+    for (const component of ["kube-proxy", "coredns"]) assert.ok(nodes.some((n) => podLog(n, component)), `${component}'s log copied`);
+    await rm(logs, { recursive: true, force: true });
     assert.deepEqual(await run.leftInDocker(), { containers: 0, networks: 0 });
     assert.ok(!existsSync(dirname(kubeconfig)), "down removed the kept run's work directory");
   } finally {

@@ -19,7 +19,7 @@ test("a fixture waits for the start to settle: nothing to wait for, written late
   await waiting;
 
   const failed = join(dir, "failed");
-  await writeFile(failed, 'the kind cluster did not start: "wait for images, CNI, storage and MetalLB" failed: ctr: unexpected EOF');
+  await writeFile(failed, 'the kind cluster did not start: "wait for images, CNI, DNS, storage and MetalLB" failed: ctr: unexpected EOF');
   await assert.rejects(untilSettled(failed), /the cluster's start did not finish: the kind cluster did not start: .*unexpected EOF/);
 
   await assert.rejects(untilSettled(join(dir, "never"), 500), /the cluster's start to finish .*not within/);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { CATALOG } from "../../harness/catalog/catalog.ts";
 import { UsageError } from "../../harness/errors/usage-error.ts";
 import { DEFAULT_RELEASE, minorRelease, parseMinorList, SUPPORTED_MINORS } from "../../harness/kind/kubernetes-versions.ts";
-import { buildMatrix, difference, type ColumnOutcome } from "../../harness/report/matrix-model.ts";
+import { answerStatuses, buildMatrix, difference, type ColumnOutcome } from "../../harness/report/matrix-model.ts";
 import { renderMatrixMarkdown } from "../../harness/report/matrix-markdown.ts";
 import { REPORT_SCHEMA, summarize, type CheckResult, type Report } from "../../harness/report/model.ts";
 import { planColumns } from "../../harness/run/matrix-columns.ts";
@@ -15,7 +15,7 @@ function check(id: string, result: CheckResult["result"], statuses: (string | nu
   const entry = CATALOG.find((e) => e.id === id)!;
   return {
     id, section: entry.section, title: entry.title, doc: { page: entry.page, anchor: entry.anchor, url: "https://kubernetes.io/" },
-    result, evidence: statuses.map((status) => ({ request: `GET /${id}`, status, excerpt: "", durationMs: 1 })), durationMs: 1, ...extra,
+    result, evidence: statuses.map((status, i) => ({ request: `GET /${id}/${i}`, status, excerpt: "", durationMs: 1 })), durationMs: 1, ...extra,
   };
 }
 
@@ -32,13 +32,17 @@ const older = report("m-1", "v1.35.4", [
   check("KP-06", "pass", [403]),
   check("BR-06", "pass", [200], { docDrift: "Basic auth removed" }),
   check("SP-20", "fail", [403], { reason: "expected 200" }),
+  check("SP-22", "pass", [200]),
 ]);
+/** A wait that asked the same request until it answered: only its last answer counts. */
+const polled = (statuses: (string | number)[]) => statuses.map((status) => ({ request: "GET http://172.18.255.240/sp22", status, excerpt: "", durationMs: 1 }));
 const newer = report("m-2", "v1.37.2", [
   check("KC-01", "pass", [0]),
   check("TK-07", "pass", [403, 200]),
   check("KP-06", "pass", [403, 403, 403]),
   check("BR-06", "pass", [200], { docDrift: "Basic auth removed; and more" }),
   check("SP-20", "pass", [200]),
+  check("SP-22", "pass", [], { evidence: polled(["curl exit 7", "curl exit 7", 200]) }),
 ]);
 const outcomes: ColumnOutcome[] = [
   { label: "1.35", preRelease: false, reportDir: "1.35", report: older },
@@ -48,10 +52,13 @@ const outcomes: ColumnOutcome[] = [
 test("the matrix puts each check's results side by side and names how rows differ", () => {
   const matrix = buildMatrix("m", "2026-11-30T00:00:00.000Z", 2000, outcomes, ORDER);
   assert.deepEqual(matrix.columns.map((c) => [c.label, c.target?.serverVersion]), [["1.35", "v1.35.4"], ["1.37", "v1.37.2"]]);
-  assert.deepEqual(matrix.rows.map((r) => r.id), ["KC-01", "KP-06", "TK-07", "SP-20", "BR-06"]);
+  assert.deepEqual(matrix.rows.map((r) => r.id), ["KC-01", "KP-06", "TK-07", "SP-20", "SP-22", "BR-06"]);
   assert.deepEqual(matrix.differences, { result: ["SP-20"], evidence: ["TK-07"], "doc-drift": ["BR-06"] });
   // A poll that asked three times is the same answer as asking once.
   assert.equal(matrix.rows.find((r) => r.id === "KP-06")!.differs, undefined);
+  // Nor do the early answers of a request asked again until it answered: they say when, not what.
+  assert.equal(matrix.rows.find((r) => r.id === "SP-22")!.differs, undefined);
+  assert.deepEqual(answerStatuses(polled([0, 200, 0])), ["0"], "the last answer of the last run of a request");
 });
 
 test("a differing row keeps every column's evidence; an equal row leaves it to the columns' reports", () => {
@@ -66,7 +73,7 @@ test("a column that never reached its checks fails every check with its reason",
   const matrix = buildMatrix("m", "2026-11-30T00:00:00.000Z", 2000, broken, ORDER);
   const column = matrix.columns[1]!;
   assert.equal(column.preRelease, true);
-  assert.equal(column.summary.fail, 5);
+  assert.equal(column.summary.fail, 6);
   assert.match(matrix.rows[0]!.cells[1]!.reason!, /^not run: node image .* is not present$/);
   assert.equal(matrix.rows[0]!.differs, "result");
 });

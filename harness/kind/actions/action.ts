@@ -42,7 +42,7 @@ export interface ClusterContext {
   /** Local images the run's Pods use, loaded into the nodes beside the start (loadImages). */
   preload: string[];
   /**
-   * Work the start runs beside its other steps (images, storage, MetalLB); its last step
+   * Work the start runs beside its other steps (images, CNI agents, DNS, storage, MetalLB); its last step
    * waits for all of it, so that a started cluster changes no more on its own. Each says how its
    * failure counts: a rejection fails the start.
    */

@@ -1,7 +1,7 @@
 import { parseAllDocuments, stringify } from "yaml";
-import { waitFor } from "../../ground/wait.ts";
 import { API_SERVER_BIND_PORT } from "../kubeadm-config.ts";
 import { controlPlane, inBackground, type Action, type ClusterContext } from "./action.ts";
+import { untilAvailable, type Workload } from "./until-available.ts";
 
 const MANIFEST = "/kind/manifests/default-cni.yaml";
 /** How long the CNI's agents may take to run on every node, once the nodes are all there. */
@@ -27,18 +27,14 @@ async function applyAndWait(context: ClusterContext): Promise<void> {
   const manifest = prepareCniManifest(await node.run(["cat", MANIFEST]), context);
   await node.copyContentToContainer([{ content: manifest, target: "/kind/manifests/applied-cni.yaml" }]);
   await node.kubectl("apply", "-f", "/kind/manifests/applied-cni.yaml");
-  for (const { namespace, name } of daemonSets(manifest)) {
-    let last = "";
-    await waitFor(`CNI agent ${name} available on every node`, async () => {
-      last = await node.kubectl("-n", namespace, "get", "daemonset", name, "-o", "jsonpath={.status.numberAvailable}");
-      return Number(last) >= context.nodes.length ? true : undefined;
-    }, { timeoutMs: AGENTS_TIMEOUT_MS, intervalMs: 1_000, lastSeen: () => `${last || 0} of ${context.nodes.length} available` });
+  for (const daemonSet of daemonSets(manifest)) {
+    await untilAvailable(node, daemonSet, context.nodes.length, `CNI agent ${daemonSet.name} on every node`, AGENTS_TIMEOUT_MS);
   }
 }
 
-function daemonSets(manifest: string): { namespace: string; name: string }[] {
+function daemonSets(manifest: string): Workload[] {
   return parseAllDocuments(manifest).map((doc) => doc.toJS()).filter((o) => o?.kind === "DaemonSet")
-    .map((o) => ({ namespace: o.metadata.namespace ?? "kube-system", name: o.metadata.name }));
+    .map((o) => ({ kind: "daemonset", namespace: o.metadata.namespace ?? "kube-system", name: o.metadata.name }));
 }
 
 /**
