@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 import { loadRunContext } from "../ground/run-context.ts";
+import { untilSettled } from "../ground/settled-file.ts";
 import { measureAccessPaths } from "../latency/access-paths.ts";
 import { findLatencyRegressions, findRegressions, loadBaseline } from "./baseline.ts";
 import { toCheckResults, type FinishedCheck } from "./check-results.ts";
@@ -50,10 +51,12 @@ export default class ComplianceReporter implements Reporter {
     const baseline = run.baselinePath ? loadBaseline(run.baselinePath) : undefined;
     const comparison = compareProxies(checks);
     const summary = summarize(checks);
-    // Timed once the suites are done: the cluster is quiet and has settled (its DNS, whose Service the
-    // service-proxy path asks, is up), and the suites did not wait for it. Not after an interrupt.
-    // Latency is a figure, not a check: a proxy that would not start for it is said, not a lost report.
-    const latency = result.status === "interrupted" ? undefined : await measureAccessPaths(run, LATENCY_ROUNDS)
+    // Timed once the suites are done and the cluster has settled (its DNS, whose Service the
+    // service-proxy path asks, is up: suites that run no Pod never waited for it), so the suites did
+    // not wait for it. Not after an interrupt. Latency is a figure, not a check: a proxy that would not
+    // start for it, or a start that did not settle, is said, not a lost report.
+    const latency = result.status === "interrupted" ? undefined : await untilSettled(run.clusterSettledFile)
+      .then(() => measureAccessPaths(run, LATENCY_ROUNDS))
       .catch((error: Error): PathLatency[] => [{ path: "every path", unmeasured: error.message.split("\n")[0]! }]);
     const report: Report = {
       schema: REPORT_SCHEMA,

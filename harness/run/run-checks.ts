@@ -7,6 +7,7 @@ import { clientsFor } from "../clients/client-build.ts";
 import { removeRunNamespaces } from "../cleanup/cluster-debris.ts";
 import type { ExitGuard } from "../cleanup/exit-guard.ts";
 import { UsageError } from "../errors/usage-error.ts";
+import { recordSettled } from "../ground/settled-file.ts";
 import type { Progress } from "../log/progress.ts";
 import { ProxyUnderTest } from "../proxy/proxy-under-test.ts";
 import { loadBaseline } from "../report/baseline.ts";
@@ -127,23 +128,6 @@ export async function runChecks(options: RunOptions, { progress, guard, column }
   } finally {
     await guard.release();
   }
-}
-
-/**
- * Writes `file` once the cluster's start has finished after handing it over: empty, or the first line
- * of why it failed, which the suites waiting for it report as their failure. Resolves or rejects as
- * the start did; a rejection nobody awaits yet is not unhandled.
- */
-function recordSettled(settled: Promise<void>, file: string): Promise<void> {
-  const recorded = settled.then(
-    () => writeFile(file, ""),
-    async (error: unknown) => {
-      await writeFile(file, (error as Error).message.split("\n")[0]!).catch(() => undefined);
-      throw error;
-    },
-  );
-  recorded.catch(() => undefined);
-  return recorded;
 }
 
 /** What needs no cluster: the suites and checks selected, the baseline readable. Returns the selection. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { untilSettled } from "../../suites/support/cluster-settled.ts";
+import { untilSettled } from "../../harness/ground/settled-file.ts";
 
 test("a fixture waits for the start to settle: nothing to wait for, written later, failed, never", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "kac-settled-"));
