@@ -26,7 +26,7 @@ export function describeRun(selection: Selection, provider: ClusterProvider): st
   const lines: string[] = [`checks (${selection.checkIds.length}): ${selection.checkIds.join(" ")}`, ...provider.describe()];
   for (const suite of selection.suites) {
     const objects = SUITE_OBJECTS[suite] ?? [];
-    lines.push(`suite ${suite}: ${objects.length ? `namespace kac-${suite}-RUN with ${objects.join("; ")}` : "nothing in the cluster (reads only)"}`);
+    lines.push(`suite ${suite}: ${objects.length ? `namespace kac-${suite}-RUN-wN with ${objects.join("; ")}` : "nothing in the cluster (reads only)"}`);
   }
   lines.push("local: kubectl proxy processes on 127.0.0.1 and a private work directory, all stopped or removed at the end");
   return lines;

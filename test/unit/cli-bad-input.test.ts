@@ -122,7 +122,7 @@ test("--dry-run lists what a run would create and creates nothing", async () => 
   const result = await runCli(["run", "--dry-run", "--report-dir", reports]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^Docker: a network kac-RUN and 3 node containers \(kac-control-plane, kac-worker, kac-worker2\)/m);
-  assert.match(result.stdout, /^suite service-proxy: namespace kac-service-proxy-RUN with Pods backend/m);
+  assert.match(result.stdout, /^suite service-proxy: namespace kac-service-proxy-RUN-wN with Pods backend/m);
   assert.match(result.stdout, /^suite kubeconfig: nothing in the cluster/m);
   assert.deepEqual(await readdir(reports).catch(() => []), []);
   const narrowed = await runCli(["run", "--dry-run", "--grep", "^KP-0[1-3] ", "--report-dir", reports]);
