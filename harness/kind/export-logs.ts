@@ -233,11 +233,11 @@ async function execInNode(client: ContainerRuntimeClient, container: Container, 
  * takes no exec, and its logs stand still.
  */
 async function copyPodLogs(client: ContainerRuntimeClient, container: Container, nodeDir: string): Promise<number> {
-  const still = await execInNode(client, container, ["sh", "-c", `rm -rf ${POD_LOGS_COPY} && mkdir -p ${POD_LOGS_COPY} && cp -r /var/log/pods ${POD_LOGS_COPY}/`]);
+  const copied = await execInNode(client, container, ["sh", "-c", `rm -rf ${POD_LOGS_COPY} && mkdir -p ${POD_LOGS_COPY} && cp -r /var/log/pods ${POD_LOGS_COPY}/`]);
   try {
-    return await extractPodLogs(client, container, still.ok ? `${POD_LOGS_COPY}/pods` : "/var/log/pods", nodeDir);
+    return await extractPodLogs(client, container, copied.ok ? `${POD_LOGS_COPY}/pods` : "/var/log/pods", nodeDir);
   } finally {
-    if (still.ok) await execInNode(client, container, ["rm", "-rf", POD_LOGS_COPY]);
+    if (copied.ok) await execInNode(client, container, ["rm", "-rf", POD_LOGS_COPY]);
   }
 }
 

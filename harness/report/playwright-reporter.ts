@@ -51,10 +51,10 @@ export default class ComplianceReporter implements Reporter {
     const baseline = run.baselinePath ? loadBaseline(run.baselinePath) : undefined;
     const comparison = compareProxies(checks);
     const summary = summarize(checks);
-    // Timed once the suites are done and the cluster has settled (its DNS, whose Service the
-    // service-proxy path asks, is up: suites that run no Pod never waited for it), so the suites did
-    // not wait for it. Not after an interrupt. Latency is a figure, not a check: a proxy that would not
-    // start for it, or a start that did not settle, is said, not a lost report.
+    // Timed once the suites are done, so that they did not wait for it, and once the cluster has
+    // settled: the service-proxy path asks the DNS Service, which suites that run no Pod never waited
+    // for. Not after an interrupt. Latency is a figure, not a check: a proxy that would not start for
+    // it, or a start that did not settle, is said, not a lost report.
     const latency = result.status === "interrupted" ? undefined : await untilSettled(run.clusterSettledFile)
       .then(() => measureAccessPaths(run, LATENCY_ROUNDS))
       .catch((error: Error): PathLatency[] => [{ path: "every path", unmeasured: error.message.split("\n")[0]! }]);

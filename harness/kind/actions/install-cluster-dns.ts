@@ -1,6 +1,6 @@
 import { seconds } from "../../log/progress.ts";
 import { controlPlane, inBackground, type Action, type ClusterContext } from "./action.ts";
-import { untilAvailable, type Workload } from "./until-available.ts";
+import { untilAvailable, type Workload } from "../until-available.ts";
 
 const KUBE_PROXY: Workload = { kind: "daemonset", namespace: "kube-system", name: "kube-proxy" };
 /** kubeadm's CoreDNS addon: its Deployment keeps the name of the kube-dns it replaced only on the Service. */
@@ -28,14 +28,12 @@ export const installClusterDns: Action = {
 
 async function install(context: ClusterContext): Promise<string> {
   const node = controlPlane(context);
-  if (context.config.networking.kubeProxyMode === "none") {
-    await node.run(["kubeadm", "init", "phase", "addon", "coredns", "--config=/kind/kubeadm.conf"]);
-    return "CoreDNS installed, not waited for (no kube-proxy)";
-  }
+  const withKubeProxy = context.config.networking.kubeProxyMode !== "none";
   const began = Date.now();
-  await untilAvailable(node, KUBE_PROXY, context.nodes.length, "kube-proxy on every node", TIMEOUT_MS);
+  if (withKubeProxy) await untilAvailable(node, KUBE_PROXY, context.nodes.length, "kube-proxy on every node", TIMEOUT_MS);
   const kubeProxyMs = Date.now() - began;
   await node.run(["kubeadm", "init", "phase", "addon", "coredns", "--config=/kind/kubeadm.conf"]);
+  if (!withKubeProxy) return "CoreDNS installed, not waited for (no kube-proxy)";
   await untilAvailable(node, COREDNS, 1, "CoreDNS", TIMEOUT_MS);
   return `kube-proxy on every node ${seconds(kubeProxyMs)} after Ready, CoreDNS answering`;
 }

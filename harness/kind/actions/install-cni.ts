@@ -1,7 +1,7 @@
 import { parseAllDocuments, stringify } from "yaml";
 import { API_SERVER_BIND_PORT } from "../kubeadm-config.ts";
 import { controlPlane, inBackground, type Action, type ClusterContext } from "./action.ts";
-import { untilAvailable, type Workload } from "./until-available.ts";
+import { untilAvailable, type Workload } from "../until-available.ts";
 
 const MANIFEST = "/kind/manifests/default-cni.yaml";
 /** How long the CNI's agents may take to run on every node, once the nodes are all there. */

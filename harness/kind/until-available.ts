@@ -1,5 +1,5 @@
-import { waitFor } from "../../ground/wait.ts";
-import type { StartedKindNode } from "../node-container.ts";
+import { waitFor } from "../ground/wait.ts";
+import type { StartedKindNode } from "./node-container.ts";
 
 /** Where each kind of workload counts its available Pods. */
 const AVAILABLE_FIELD = { daemonset: "{.status.numberAvailable}", deployment: "{.status.availableReplicas}" } as const;
